@@ -1,0 +1,158 @@
+// Turning Shopify's shapes (Admin GraphQL nodes, REST webhook payloads) into the engine's ShopifyCustomer/Order.
+import { clean } from "../sync/text";
+import type { OrderAddress, ShopifyAddress, ShopifyCustomer, ShopifyOrder } from "./types";
+
+/** Address ids lose Shopify's `?model_name=CustomerAddress` suffix so GraphQL and REST ids compare equal. */
+export function addressGid(id: unknown): string {
+  if (id === null || id === undefined || id === "") return "";
+  const s = String(id);
+  if (/^\d+$/.test(s)) return `gid://shopify/MailingAddress/${s}`;
+  return s.split("?")[0];
+}
+
+export function customerGid(id: unknown): string {
+  const s = String(id ?? "");
+  return /^\d+$/.test(s) ? `gid://shopify/Customer/${s}` : s;
+}
+
+export function orderGid(id: unknown): string {
+  const s = String(id ?? "");
+  return /^\d+$/.test(s) ? `gid://shopify/Order/${s}` : s;
+}
+
+function gqlAddress(a: any): OrderAddress {
+  return {
+    company: clean(a?.company),
+    firstName: clean(a?.firstName),
+    lastName: clean(a?.lastName),
+    address1: clean(a?.address1),
+    address2: clean(a?.address2),
+    zip: clean(a?.zip),
+    city: clean(a?.city),
+    countryCode: clean(a?.countryCodeV2 ?? a?.countryCode).toUpperCase(),
+    countryName: clean(a?.country),
+    provinceCode: clean(a?.provinceCode),
+    provinceName: clean(a?.province),
+    phone: clean(a?.phone),
+  };
+}
+
+function restAddress(a: any): OrderAddress {
+  return {
+    company: clean(a?.company),
+    firstName: clean(a?.first_name),
+    lastName: clean(a?.last_name),
+    address1: clean(a?.address1),
+    address2: clean(a?.address2),
+    zip: clean(a?.zip),
+    city: clean(a?.city),
+    countryCode: clean(a?.country_code).toUpperCase(),
+    countryName: clean(a?.country_name ?? a?.country),
+    provinceCode: clean(a?.province_code),
+    provinceName: clean(a?.province),
+    phone: clean(a?.phone),
+  };
+}
+
+function tags(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(clean).filter(Boolean);
+  return clean(v).split(",").map(clean).filter(Boolean);
+}
+
+/** A Customer node from Admin GraphQL (paged query, mutation payload, or a bulk line with its children). */
+export function customerFromGraphql(n: any, bulkAddresses?: any[]): ShopifyCustomer {
+  let list: any[] | null = null;
+  let complete = true;
+  if (bulkAddresses) list = bulkAddresses;
+  else if (n.addressesV2) {
+    list = n.addressesV2.nodes ?? (n.addressesV2.edges ?? []).map((e: any) => e.node);
+    complete = !n.addressesV2.pageInfo?.hasNextPage;
+  } else if (Array.isArray(n.addresses)) list = n.addresses;
+  const addresses: ShopifyAddress[] | null = list ? list.map((a) => ({ id: addressGid(a.id), ...gqlAddress(a) })) : null;
+  const defaultAddressId =
+    n.defaultAddress === undefined ? undefined : n.defaultAddress === null ? null : addressGid(n.defaultAddress.id);
+  return {
+    id: String(n.id),
+    firstName: clean(n.firstName),
+    lastName: clean(n.lastName),
+    email: clean(n.defaultEmailAddress?.emailAddress ?? n.email),
+    phone: clean(n.defaultPhoneNumber?.phoneNumber ?? n.phone),
+    state: clean(n.state),
+    note: clean(n.note),
+    tags: tags(n.tags),
+    taxExempt: Boolean(n.taxExempt),
+    verifiedEmail: Boolean(n.verifiedEmail),
+    emailMarketingState: clean(n.defaultEmailAddress?.marketingState),
+    createdAt: n.createdAt ?? null,
+    updatedAt: n.updatedAt ?? null,
+    addresses,
+    addressesComplete: complete,
+    defaultAddressId,
+  };
+}
+
+/** A customer object of a REST webhook payload (customers/create|update, or the customer block of an order). */
+export function customerFromRest(p: any): ShopifyCustomer {
+  const list: any[] | null = Array.isArray(p.addresses) ? p.addresses : null;
+  const addresses = list ? list.map((a) => ({ id: addressGid(a.id), ...restAddress(a) })) : null;
+  let defaultAddressId: string | null | undefined = undefined;
+  if (p.default_address === null) defaultAddressId = null;
+  else if (p.default_address) defaultAddressId = addressGid(p.default_address.id);
+  else if (list) defaultAddressId = addressGid(list.find((a) => a.default)?.id) || null;
+  // A payload that only carries default_address still tells us that address exists: keep it without deleting others.
+  let finalAddresses = addresses;
+  let complete = Boolean(list);
+  if (!list && p.default_address) {
+    finalAddresses = [{ id: addressGid(p.default_address.id), ...restAddress(p.default_address) }];
+    complete = false;
+  }
+  return {
+    id: p.admin_graphql_api_id ? String(p.admin_graphql_api_id) : customerGid(p.id),
+    firstName: clean(p.first_name),
+    lastName: clean(p.last_name),
+    email: clean(p.email),
+    phone: clean(p.phone),
+    state: clean(p.state),
+    note: clean(p.note),
+    tags: tags(p.tags),
+    taxExempt: Boolean(p.tax_exempt),
+    verifiedEmail: Boolean(p.verified_email),
+    emailMarketingState: clean(p.email_marketing_consent?.state),
+    createdAt: p.created_at ?? null,
+    updatedAt: p.updated_at ?? null,
+    addresses: finalAddresses,
+    addressesComplete: complete,
+    defaultAddressId,
+  };
+}
+
+export function orderFromGraphql(n: any): ShopifyOrder {
+  return {
+    id: String(n.id),
+    name: clean(n.name),
+    email: clean(n.email),
+    phone: clean(n.phone),
+    customer: n.customer && (n.customer.firstName !== undefined || n.customer.defaultEmailAddress !== undefined) ? customerFromGraphql(n.customer) : null,
+    customerId: n.customer?.id ? String(n.customer.id) : null,
+    billingAddress: n.billingAddress ? gqlAddress(n.billingAddress) : null,
+    shippingAddress: n.shippingAddress ? gqlAddress(n.shippingAddress) : null,
+    createdAt: n.createdAt ?? null,
+    updatedAt: n.updatedAt ?? null,
+  };
+}
+
+export function orderFromRest(p: any): ShopifyOrder {
+  const customer = p.customer ? customerFromRest(p.customer) : null;
+  return {
+    id: p.admin_graphql_api_id ? String(p.admin_graphql_api_id) : orderGid(p.id),
+    name: clean(p.name),
+    email: clean(p.email ?? p.contact_email),
+    phone: clean(p.phone),
+    customer,
+    customerId: customer?.id ?? null,
+    billingAddress: p.billing_address ? restAddress(p.billing_address) : null,
+    shippingAddress: p.shipping_address ? restAddress(p.shipping_address) : null,
+    createdAt: p.created_at ?? null,
+    updatedAt: p.updated_at ?? null,
+  };
+}

@@ -1,0 +1,227 @@
+// One Shopify customer through the sync (spec §3 step 3 – §6): mirror, echo check, link or match, then create or
+// update the ERP customer. Pure decisions in memory; the database writes are returned as a RecordWork.
+import type { ErpCustomer } from "../erp/fields";
+import { emptyErpCustomer } from "../erp/fields";
+import type { ShopifyCustomer } from "../shopify/types";
+import { levelOf, type LogCode } from "./codes";
+import { companyIso, nextCustomerNo, type LogEntry, type SyncContext } from "./context";
+import { billToAddress, changedFields, fieldsFromShopify, type FieldNote } from "./erp-fields";
+import { strategyFor, type MatchResult } from "./matching";
+import { nextMirror, mirrorWrites, type MirrorAddressRow, type MirrorWithAddresses } from "./mirror";
+import type { RecordWork } from "./unit-of-work";
+import type { OrderAddress } from "../shopify/types";
+
+export interface CustomerOutcome {
+  /** The ERP customer the Shopify customer is linked to after processing ("" when none). */
+  erpCustomerNo: string;
+  /** What happened, for callers that report it. */
+  action: "unchanged" | "echo" | "ignored" | "linked" | "created" | "updated" | "kept" | "skipped" | "mirrored";
+  work: RecordWork;
+}
+
+export interface ProcessOptions {
+  purpose: "sync" | "order";
+  /** Orders: the billing address, for byBillToInfo. */
+  billTo?: OrderAddress | null;
+  /** Process even when the mirror shows no change (a link cleared at deletion, a forced refresh). */
+  force?: boolean;
+}
+
+function entry(code: LogCode, message: string, shopifyCustomerId: string, erpCustomerNo?: string): LogEntry {
+  return { level: levelOf(code), code, message, shopifyCustomerId, erpCustomerNo };
+}
+
+export function isUnchanged(c: ShopifyCustomer, existing: MirrorWithAddresses | undefined): boolean {
+  if (!existing || existing.needsMatch || existing.deletedInShopify) return false;
+  if (c.updatedAt && existing.updatedAt) return Date.parse(c.updatedAt) <= existing.updatedAt.getTime() && sameContent(c, existing);
+  return sameContent(c, existing);
+}
+
+function sameContent(c: ShopifyCustomer, existing: MirrorWithAddresses): boolean {
+  return nextMirror(existing.shop, c, existing).row.contentHash === existing.contentHash;
+}
+
+export function processCustomer(
+  ctx: SyncContext,
+  c: ShopifyCustomer,
+  existing: MirrorWithAddresses | undefined,
+  o: ProcessOptions,
+): CustomerOutcome {
+  const { db, shop, settings } = ctx;
+  const logs: LogEntry[] = [];
+  const ops: RecordWork["ops"] = [];
+  const undo: Array<() => void> = [];
+  const work: RecordWork = { shopifyCustomerId: c.id, ops, logs, rollback: () => undo.reverse().forEach((f) => f()) };
+
+  if (!o.force && isUnchanged(c, existing)) {
+    return { erpCustomerNo: existing?.erpCustomerNo ?? "", action: "unchanged", work };
+  }
+
+  const next = nextMirror(shop, c, existing);
+  const row = next.row;
+  const addresses = next.addresses;
+
+  // Echo: the content equals what the app itself last wrote to Shopify.
+  if (existing && existing.lastWrittenHash && existing.lastWrittenHash === row.contentHash && !existing.needsMatch) {
+    row.lastWrittenHash = "";
+    ops.push(...mirrorWrites(db, shop, row, addresses, next.addressesChanged));
+    logs.push(entry("echoIgnored", "Shopify reported the app's own change; nothing to do.", c.id, row.erpCustomerNo));
+    return { erpCustomerNo: row.erpCustomerNo, action: "echo", work };
+  }
+
+  let action: CustomerOutcome["action"] = "mirrored";
+  let linkNo = row.erpCustomerNo;
+  if (linkNo && !ctx.erp.get(linkNo)) {
+    logs.push(entry("staleLinkCleared", `The linked ERP customer ${linkNo} no longer exists; the link was cleared.`, c.id, linkNo));
+    linkNo = "";
+    row.erpCustomerNo = "";
+    row.linkSource = "";
+    for (const a of addresses) if (a.erpCustomerNo === existing?.erpCustomerNo) a.erpCustomerNo = "";
+    next.addressesChanged = true;
+  }
+
+  const canUpdateErp = settings.shopifyCanUpdateCustomers && settings.customerImport !== "none";
+  if (linkNo) {
+    action = "kept";
+    if (canUpdateErp) action = updateErp(ctx, c, linkNo, ops, logs, undo) ? "updated" : "kept";
+  } else if (settings.customerImport !== "none" || o.purpose === "order") {
+    const match = strategyFor(settings.customerMappingType)(ctx, { customer: c, billTo: o.billTo, purpose: o.purpose });
+    if (match) {
+      linkNo = match.erpCustomerNo;
+      row.erpCustomerNo = linkNo;
+      row.linkSource = "matched";
+      ctx.counts.linked++;
+      action = "linked";
+      logs.push(entry("linked", describeMatch(match), c.id, linkNo));
+      if (match.others?.length) {
+        logs.push(entry("ambiguousMatch", `Several ERP customers matched; ${linkNo} (the lowest number) was taken over ${match.others.join(", ")}.`, c.id, linkNo));
+      }
+      if (match.addressId) linkAddress(addresses, match.addressId, linkNo, next);
+      if (canUpdateErp && updateErp(ctx, c, linkNo, ops, logs, undo)) action = "updated";
+    } else if (settings.autoCreateUnknownCustomers && settings.customerImport !== "none") {
+      const created = createErp(ctx, c, addresses, ops, logs, undo);
+      if (created) {
+        linkNo = created.no;
+        row.erpCustomerNo = linkNo;
+        row.linkSource = "created";
+        action = "created";
+        if (created.addressId) linkAddress(addresses, created.addressId, linkNo, next);
+      } else {
+        action = "skipped";
+      }
+    }
+  }
+
+  // Mirror first (the ERP rows above reference nothing in it; order within the transaction does not matter).
+  ops.unshift(...mirrorWrites(db, shop, row, addresses, next.addressesChanged));
+  work.erpCustomerNo = linkNo || undefined;
+  return { erpCustomerNo: linkNo, action, work };
+}
+
+function linkAddress(addresses: MirrorAddressRow[], addressId: string, no: string, next: { addressesChanged: boolean }) {
+  const a = addresses.find((x) => x.shopifyId === addressId);
+  if (a && a.erpCustomerNo !== no) {
+    a.erpCustomerNo = no;
+    next.addressesChanged = true;
+  }
+}
+
+function describeMatch(m: MatchResult): string {
+  switch (m.how) {
+    case "email":
+      return `Linked to ERP customer ${m.erpCustomerNo} by email.`;
+    case "phone":
+      return `Linked to ERP customer ${m.erpCustomerNo} by phone.`;
+    case "billTo":
+      return `Linked to ERP customer ${m.erpCustomerNo} by bill-to name and address.`;
+    default:
+      return `Linked to the default customer ${m.erpCustomerNo}.`;
+  }
+}
+
+function notesToLogs(notes: FieldNote[], id: string, no: string): LogEntry[] {
+  return notes.map((n) => entry(n.code, n.message, id, no));
+}
+
+/** Update a linked ERP customer from Shopify (shopifyCanUpdateCustomers). Returns whether anything changed. */
+function updateErp(ctx: SyncContext, c: ShopifyCustomer, no: string, ops: RecordWork["ops"], logs: LogEntry[], undo: Array<() => void>): boolean {
+  const current = ctx.erp.get(no);
+  if (!current) return false;
+  const { fields, notes } = fieldsFromShopify(ctx, c, billToAddress(c), "update");
+  const changed = changedFields(current, fields);
+  if (!Object.keys(changed).length) return false;
+  const updated: ErpCustomer = { ...current, ...changed };
+  ctx.erp.add(updated);
+  undo.push(() => ctx.erp.add(current));
+  ops.push(ctx.db.erpCustomer.update({ where: { shop_no: { shop: ctx.shop, no } }, data: changed }));
+  logs.push(...notesToLogs(notes, c.id, no));
+  logs.push(entry("updated", `ERP customer ${no} updated from Shopify: ${Object.keys(changed).join(", ")}.`, c.id, no));
+  ctx.counts.updated++;
+  return true;
+}
+
+/** Create an ERP customer (spec §5). Returns the new number and the address used, or null when skipped. */
+function createErp(
+  ctx: SyncContext,
+  c: ShopifyCustomer,
+  addresses: MirrorAddressRow[],
+  ops: RecordWork["ops"],
+  logs: LogEntry[],
+  undo: Array<() => void>,
+): { no: string; addressId: string | null } | null {
+  const s = ctx.settings;
+  const used = billToAddress({ addresses: addresses.map((a) => ({ ...a, id: a.shopifyId })), defaultAddressId: addresses.find((a) => a.isDefault)?.shopifyId ?? null });
+  const address = used
+    ? c.addresses?.find((a) => a.id === used.shopifyId) ?? {
+        id: used.shopifyId, company: used.company, firstName: used.firstName, lastName: used.lastName, address1: used.address1,
+        address2: used.address2, zip: used.zip, city: used.city, countryCode: used.countryCode, countryName: used.countryName,
+        provinceCode: used.provinceCode, provinceName: used.provinceName, phone: used.phone,
+      }
+    : null;
+  if (!address && !s.createCustomersWithoutAddress) {
+    ctx.counts.skipped++;
+    logs.push(entry("noAddress", "The Shopify customer has no address; it is created when it gets one (or turn on Create customers without address).", c.id));
+    return null;
+  }
+  const iso = address ? address.countryCode.toUpperCase() || companyIso(ctx) : companyIso(ctx);
+  const setupTemplate = iso ? ctx.countrySetup.get(iso)?.customerTemplateCode ?? "" : "";
+  const templateCode = setupTemplate || s.customerTemplateCode;
+  if (!templateCode) {
+    ctx.counts.skipped++;
+    logs.push(entry("noTemplate", `No customer template for country ${iso || "(none)"} and no shop template: the customer was not created.`, c.id));
+    return null;
+  }
+  const template = ctx.templates.get(templateCode.toUpperCase());
+  if (!template) {
+    ctx.counts.skipped++;
+    logs.push(entry("noTemplate", `The customer template "${templateCode}" does not exist: the customer was not created.`, c.id));
+    return null;
+  }
+  const { fields, notes } = fieldsFromShopify(ctx, c, address, "create");
+  const no = nextCustomerNo(ctx);
+  const customer: ErpCustomer = {
+    ...emptyErpCustomer(no),
+    templateCode: template.code,
+    genBusPostingGroup: template.genBusPostingGroup,
+    customerPostingGroup: template.customerPostingGroup,
+    vatBusPostingGroup: template.vatBusPostingGroup,
+    paymentTermsCode: template.paymentTermsCode,
+    taxAreaCode: template.taxAreaCode,
+    ...fields,
+  };
+  if (!address && !customer.countryCode) customer.countryCode = ctx.company.countryCode;
+  ctx.erp.add(customer);
+  undo.push(() => ctx.erp.remove(no));
+  ops.push(ctx.db.erpCustomer.create({ data: { shop: ctx.shop, ...customer } }));
+  ops.push(
+    ctx.db.numberSeries.upsert({
+      where: { shop: ctx.shop },
+      create: { shop: ctx.shop, ...ctx.numberSeries },
+      update: { next: { set: ctx.numberSeries.next } },
+    }),
+  );
+  logs.push(...notesToLogs(notes, c.id, no));
+  logs.push(entry("created", `ERP customer ${no} created from Shopify with template ${template.code}.`, c.id, no));
+  ctx.counts.created++;
+  return { no, addressId: address?.id ?? null };
+}
