@@ -2,7 +2,7 @@
 // exchange and token refresh through its abstract fetch. Here it gets a timeout (a hung request must not hang a
 // sync) and, only when SHOPIFY_SIMULATOR_URL is set, a rewrite of https://<shop>.myshopify.com/... to the
 // local Shopify simulator, keeping path and query.
-import "@shopify/shopify-api/adapters/node";
+// No adapter import here: @shopify/shopify-app-remix sets its own (web-api); this only replaces the fetch afterwards.
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 
 let installed: { simulatorUrl: string | null; timeoutMs: number } | null = null;

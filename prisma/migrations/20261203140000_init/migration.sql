@@ -249,7 +249,7 @@ CREATE TABLE "WebhookReceipt" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "shop" TEXT NOT NULL,
     "webhookId" TEXT NOT NULL,
-    "eventId" TEXT NOT NULL DEFAULT '',
+    "eventId" TEXT,
     "topic" TEXT NOT NULL,
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "processedAt" DATETIME,
@@ -332,7 +332,7 @@ CREATE INDEX "SyncLogEntry_shop_shopifyCustomerId_idx" ON "SyncLogEntry"("shop",
 CREATE UNIQUE INDEX "WebhookReceipt_webhookId_key" ON "WebhookReceipt"("webhookId");
 
 -- CreateIndex
-CREATE INDEX "WebhookReceipt_shop_eventId_idx" ON "WebhookReceipt"("shop", "eventId");
+CREATE UNIQUE INDEX "WebhookReceipt_shop_topic_eventId_key" ON "WebhookReceipt"("shop", "topic", "eventId");
 
 -- CreateIndex
 CREATE INDEX "Job_status_runAt_idx" ON "Job"("status", "runAt");

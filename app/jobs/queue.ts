@@ -1,0 +1,143 @@
+// The persistent job queue, in the app's own database (see docs/decisions/004-job-queue.md): jobs survive a
+// restart, failed jobs are retried with backoff and kept with their error, and jobs with the same key (one
+// Shopify customer) never run at the same time.
+import { randomUUID } from "node:crypto";
+import type { Job, PrismaClient } from "@prisma/client";
+
+export type JobHandler = (job: Job, payload: any) => Promise<void>;
+
+export interface EnqueueInput {
+  shop: string;
+  kind: string;
+  key?: string;
+  payload?: unknown;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export async function enqueue(db: PrismaClient, j: EnqueueInput): Promise<Job> {
+  return db.job.create({
+    data: {
+      shop: j.shop,
+      kind: j.kind,
+      key: j.key ?? "",
+      payload: JSON.stringify(j.payload ?? {}),
+      runAt: j.runAt ?? new Date(),
+      maxAttempts: j.maxAttempts ?? 8,
+    },
+  });
+}
+
+/** Backoff after the n-th failure: 2 s, 4 s, 8 s … capped at 10 minutes (scaled by BACKOFF_SCALE for tests). */
+export function backoffMs(attempt: number, scale = 1): number {
+  return Math.min(2000 * 2 ** (attempt - 1), 600_000) * scale;
+}
+
+/** A job left `running` by a process that died is given back after this long. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+export class JobQueue {
+  private readonly worker = randomUUID();
+  private running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private db: PrismaClient,
+    private handlers: Record<string, JobHandler>,
+    private o: { concurrency?: number; pollMs?: number; backoffScale?: number } = {},
+  ) {}
+
+  /** Claim the next runnable job whose key is not being worked on; null when there is none. */
+  async claim(): Promise<Job | null> {
+    const now = new Date();
+    await this.db.job.updateMany({
+      where: { status: "running", lockedAt: { lt: new Date(now.getTime() - STALE_LOCK_MS) } },
+      data: { status: "queued", lockedAt: null, lockedBy: "" },
+    });
+    const busy = await this.db.job.findMany({ where: { status: "running", key: { not: "" } }, select: { key: true } });
+    const busyKeys = busy.map((b) => b.key);
+    const candidates = await this.db.job.findMany({
+      where: { status: "queued", runAt: { lte: now }, ...(busyKeys.length ? { key: { notIn: busyKeys } } : {}) },
+      orderBy: [{ runAt: "asc" }, { id: "asc" }],
+      take: 5,
+    });
+    for (const c of candidates) {
+      // A key could have been taken by an earlier candidate of this same batch or another worker.
+      if (c.key) {
+        const taken = await this.db.job.count({ where: { key: c.key, status: "running" } });
+        if (taken) continue;
+      }
+      const won = await this.db.job.updateMany({
+        where: { id: c.id, status: "queued" },
+        data: { status: "running", lockedAt: now, lockedBy: this.worker, attempts: { increment: 1 } },
+      });
+      if (won.count === 1) return { ...c, status: "running", attempts: c.attempts + 1 };
+    }
+    return null;
+  }
+
+  async runOne(job: Job): Promise<void> {
+    const handler = this.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
+      await handler(job, JSON.parse(job.payload));
+      await this.db.job.update({ where: { id: job.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null, lastError: "" } });
+    } catch (e) {
+      const message = (e as Error)?.message ?? String(e);
+      const final = job.attempts >= job.maxAttempts;
+      await this.db.job.update({
+        where: { id: job.id },
+        data: {
+          status: final ? "failed" : "queued",
+          lastError: message.slice(0, 2000),
+          lockedAt: null,
+          lockedBy: "",
+          runAt: new Date(Date.now() + backoffMs(job.attempts, this.o.backoffScale ?? 1)),
+          finishedAt: final ? new Date() : null,
+        },
+      });
+    }
+  }
+
+  /** Work until no job is runnable now (tests, the scenario runner, the command line). */
+  async drain(o: { includeDelayed?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (o.timeoutMs ?? 60_000);
+    for (;;) {
+      const job = await this.claim();
+      if (job) {
+        await this.runOne(job);
+        continue;
+      }
+      const pending = await this.db.job.findFirst({ where: { status: { in: ["queued", "running"] } }, orderBy: { runAt: "asc" } });
+      if (!pending || !o.includeDelayed || Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, Math.max(10, Math.min(200, pending.runAt.getTime() - Date.now()))));
+    }
+  }
+
+  /** Poll in the background (the app server), up to `concurrency` jobs at once. */
+  start() {
+    this.stopped = false;
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        while (this.running.size < (this.o.concurrency ?? 2)) {
+          const job = await this.claim();
+          if (!job) break;
+          const p = this.runOne(job).finally(() => this.running.delete(p));
+          this.running.add(p);
+        }
+      } catch {
+        // the next tick tries again
+      }
+      if (!this.stopped) this.timer = setTimeout(tick, this.o.pollMs ?? 500);
+    };
+    void tick();
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.all([...this.running]);
+  }
+}

@@ -1,0 +1,126 @@
+// Sync customers (spec §3): one run that reads what changed in Shopify, processes each customer on its own,
+// pushes linked ERP changes when asked, and moves the watermark only when the run did not fail as a whole.
+import type { PrismaClient } from "@prisma/client";
+import { bulkCustomers } from "../shopify/bulk";
+import type { ShopifyGateway } from "../shopify/gateway";
+import { bulkCustomersQuery, countCustomers, customersPaged, updatedSinceQuery } from "../shopify/operations";
+import type { ShopifyCustomer } from "../shopify/types";
+import { loadContext, type RunCounts, type SyncContext } from "./context";
+import { processCustomer, type ProcessOptions } from "./customers";
+import { customerFromMirror, loadMirrors } from "./mirror";
+import { pushLinkedChanges } from "./export";
+import { finishRun, saveProgress, startRun, type RunSummary, type RunTrigger } from "./runs";
+import { commit, type RecordWork } from "./unit-of-work";
+
+/** Read overlap behind the watermark, for Shopify's search-index lag. */
+export const WATERMARK_OVERLAP_MS = 5 * 60_000;
+/** Above this many changed customers the read goes through a bulk operation. */
+export const BULK_THRESHOLD = 2500;
+
+export interface SyncDeps {
+  db: PrismaClient;
+  shop: string;
+  gateway: ShopifyGateway;
+}
+
+export interface SyncOptions {
+  trigger: RunTrigger;
+  onProgress?: (counts: RunCounts, total: number | null) => void;
+  /** Force the bulk path (benchmarks) or the paged path. */
+  readMode?: "auto" | "bulk" | "paged";
+}
+
+export async function syncCustomers(deps: SyncDeps, o: SyncOptions): Promise<RunSummary> {
+  const { db, shop, gateway } = deps;
+  const run = await startRun(db, shop, "syncCustomers", o.trigger);
+  const ctx = await loadContext(db, shop, gateway, run.id);
+  ctx.onProgress = o.onProgress;
+  const startedAt = run.startedAt;
+  try {
+    const row = await db.shopSettings.findUnique({ where: { shop } });
+    await importChanged(ctx, run.id, row?.customerWatermark ?? null, o.readMode ?? "auto");
+    await processMarkedForMatching(ctx);
+    if (ctx.settings.canUpdateShopifyCustomers) await pushLinkedChanges(ctx);
+    await db.shopSettings.upsert({
+      where: { shop },
+      create: { shop, customerWatermark: startedAt, authRequired: false },
+      update: { customerWatermark: startedAt, authRequired: false },
+    });
+    return await finishRun(ctx, run.id);
+  } catch (e) {
+    return await finishRun(ctx, run.id, e);
+  }
+}
+
+async function importChanged(ctx: SyncContext, runId: number, watermark: Date | null, readMode: "auto" | "bulk" | "paged") {
+  const s = ctx.settings;
+  if (s.customerImport === "none") return;
+  // withOrderImport: customers arrive with orders; Sync only refreshes mirrored ones, and only to update the ERP.
+  if (s.customerImport === "withOrderImport" && !s.shopifyCanUpdateCustomers) return;
+  const onlyMirrored = s.customerImport === "withOrderImport";
+  const gw = ctx.gateway!;
+  const since = watermark ? new Date(watermark.getTime() - WATERMARK_OVERLAP_MS) : null;
+  const query = updatedSinceQuery(since);
+  const total = await countCustomers(gw, query);
+  await saveProgress(ctx, runId, total);
+  const useBulk = readMode === "bulk" || (readMode === "auto" && total > BULK_THRESHOLD);
+  const pages = useBulk
+    ? bulkCustomers(gw, bulkCustomersQuery(query), {
+        onProblem: (p) => ctx.log.add("internal", p.message),
+      })
+    : customersPaged(gw, query);
+  for await (const page of pages) {
+    await processPage(ctx, page, { purpose: "sync" }, onlyMirrored);
+    await ctx.log.flush();
+    await saveProgress(ctx, runId, total);
+  }
+}
+
+/** Process one page of Shopify customers: decisions in memory, writes in one transaction. */
+export async function processPage(ctx: SyncContext, page: ShopifyCustomer[], o: ProcessOptions, onlyMirrored = false) {
+  const mirrors = await loadMirrors(ctx.db, ctx.shop, page.map((c) => c.id));
+  const work: RecordWork[] = [];
+  for (const c of page) {
+    ctx.counts.read++;
+    const existing = mirrors.get(c.id);
+    if (onlyMirrored && !existing) continue;
+    try {
+      const out = processCustomer(ctx, c, existing, o);
+      if (out.work.ops.length || out.work.logs.length) work.push(out.work);
+    } catch (e) {
+      ctx.counts.failed++;
+      ctx.log.add("internal", `The customer could not be processed: ${(e as Error).message}`, { shopifyCustomerId: c.id });
+    }
+  }
+  await commit(ctx, work);
+}
+
+/** Mirror customers whose link was cleared at an ERP deletion are matched again even when unchanged in Shopify. */
+async function processMarkedForMatching(ctx: SyncContext) {
+  const s = ctx.settings;
+  if (s.customerImport === "none") return;
+  for (;;) {
+    const rows = await ctx.db.mirrorCustomer.findMany({
+      where: { shop: ctx.shop, needsMatch: true, deletedInShopify: false },
+      select: { shopifyId: true },
+      take: 500,
+    });
+    if (!rows.length) return;
+    const mirrors = await loadMirrors(ctx.db, ctx.shop, rows.map((r) => r.shopifyId));
+    const work: RecordWork[] = [];
+    for (const m of mirrors.values()) {
+      try {
+        const out = processCustomer(ctx, customerFromMirror(m), m, { purpose: "sync", force: true });
+        work.push(out.work);
+      } catch (e) {
+        ctx.counts.failed++;
+        ctx.log.add("internal", `The customer could not be processed: ${(e as Error).message}`, { shopifyCustomerId: m.shopifyId });
+        work.push({ ops: [ctx.db.mirrorCustomer.update({ where: { shop_shopifyId: { shop: ctx.shop, shopifyId: m.shopifyId } }, data: { needsMatch: false } })], logs: [] });
+      }
+    }
+    await commit(ctx, work);
+    await ctx.log.flush();
+  }
+}
+
+export { loadContext };

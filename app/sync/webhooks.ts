@@ -1,0 +1,84 @@
+// What the webhook topics do (spec §10), as jobs run by the queue. The HTTP side (HMAC, receipts) is in
+// app/webhooks/receive.server.ts.
+import type { PrismaClient } from "@prisma/client";
+import { customerFromRest, customerGid, orderFromRest } from "../shopify/adapters";
+import type { ShopifyGateway } from "../shopify/gateway";
+import { loadContext } from "./context";
+import { processPage } from "./import";
+import { processOrder } from "./orders";
+import { finishRun, startRun } from "./runs";
+import { redactCustomer, redactShop, dataRequestReport } from "./privacy";
+
+export interface WebhookJob {
+  topic: string;
+  payload: any;
+  webhookId: string;
+}
+
+/** The queue key: jobs for one Shopify customer never run concurrently. */
+export function webhookJobKey(topic: string, payload: any): string {
+  if (topic.startsWith("customers/") && topic !== "customers/data_request" && topic !== "customers/redact") {
+    return payload?.admin_graphql_api_id ?? customerGid(payload?.id);
+  }
+  if (topic === "orders/create" && payload?.customer) return payload.customer.admin_graphql_api_id ?? customerGid(payload.customer.id);
+  if (topic === "customers/redact" || topic === "customers/data_request") return customerGid(payload?.customer?.id);
+  return "";
+}
+
+export async function handleWebhook(db: PrismaClient, shop: string, job: WebhookJob, gateway: () => Promise<ShopifyGateway>) {
+  const { topic, payload } = job;
+  switch (topic) {
+    case "customers/create":
+    case "customers/update": {
+      const run = await startRun(db, shop, "webhook", "webhook");
+      const ctx = await loadContext(db, shop, null, run.id);
+      const s = ctx.settings;
+      try {
+        const importing = s.customerImport === "allCustomers" || (s.customerImport === "withOrderImport" && s.shopifyCanUpdateCustomers);
+        if (importing) {
+          await processPage(ctx, [customerFromRest(payload)], { purpose: "sync" }, s.customerImport === "withOrderImport");
+        }
+        await finishRun(ctx, run.id);
+      } catch (e) {
+        await finishRun(ctx, run.id, e);
+        throw e;
+      }
+      return;
+    }
+    case "customers/delete": {
+      const id = payload?.admin_graphql_api_id ?? customerGid(payload?.id);
+      await db.$transaction([
+        db.mirrorCustomer.updateMany({ where: { shop, shopifyId: id }, data: { deletedInShopify: true, erpCustomerNo: "", linkSource: "", needsMatch: false } }),
+        db.mirrorAddress.updateMany({ where: { shop, customerShopifyId: id }, data: { erpCustomerNo: "" } }),
+      ]);
+      return;
+    }
+    case "orders/create": {
+      const run = await startRun(db, shop, "webhook", "order");
+      const ctx = await loadContext(db, shop, null, run.id);
+      try {
+        ctx.counts.read++;
+        await processOrder(ctx, orderFromRest(payload));
+        await finishRun(ctx, run.id);
+      } catch (e) {
+        await finishRun(ctx, run.id, e);
+        throw e;
+      }
+      return;
+    }
+    case "app/uninstalled":
+      await db.session.deleteMany({ where: { shop } });
+      return;
+    case "customers/data_request":
+      await dataRequestReport(db, shop, customerGid(payload?.customer?.id));
+      return;
+    case "customers/redact":
+      await redactCustomer(db, shop, customerGid(payload?.customer?.id));
+      return;
+    case "shop/redact":
+      await redactShop(db, shop);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,9 @@
+// The app modules a harness drives, loaded after the environment is set.
+export { default as prisma } from "../../app/db.server";
+export { default as shopify } from "../../app/shopify.server";
+export * as service from "../../app/sync/service.server";
+export * as webhookRoute from "../../app/routes/webhooks";
+export * as settings from "../../app/sync/settings";
+export * as master from "../../app/erp/master";
+export * as mirror from "../../app/sync/mirror";
+export * as adapters from "../../app/shopify/adapters";
