@@ -96,6 +96,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function parseBody(raw: string, type: string | undefined): any {
   if (!raw) return {};
+  const t = raw.trimStart();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try { return JSON.parse(raw); } catch { if (!type?.includes("form")) throw new Error("invalid JSON"); }
+  }
   if (type?.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
   if (type?.includes("application/graphql")) return { query: raw };
   try { return JSON.parse(raw); } catch {
@@ -578,7 +582,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<ShopifySim
     };
     handle().catch((e) => {
       log(`simulator error: ${(e as Error).stack}`);
-      if (!res.headersSent) json(res, 500, { errors: (e as Error).message });
+      if (!res.headersSent) json(res, url.pathname.startsWith("/__sim/") ? 400 : 500, { errors: (e as Error).message });
       else res.destroy();
     });
   });

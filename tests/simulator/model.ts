@@ -101,6 +101,7 @@ export interface Bucket { size: number; restoreRate: number; available: number; 
 export interface Fault { type: string; operation?: string; times: number; ms?: number }
 
 export interface BulkOp {
+  __typename: "BulkOperation";
   id: string; num: number; shop: string; query: string; type: "QUERY";
   status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED";
   createdAt: number; completedAt: number | null;

@@ -102,12 +102,14 @@ export function paginate<T>(items: T[], keyOf: (x: T) => unknown[], args: ConnAr
     if (args.after) for (let i = start - 1; i >= 0; i--) if (ok(i)) { hasPrev = true; break; }
   }
   const nodes = picked.map(at);
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
+  // cursors are computed only when asked for (bulk exports never do)
+  const edges = nodes.map((node) => ({ node, cursor: () => encodeCursor(keyOf(node)) }));
   return {
     nodes, edges,
     pageInfo: {
       hasNextPage: hasNext, hasPreviousPage: hasPrev,
-      startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: () => (nodes.length ? encodeCursor(keyOf(nodes[0])) : null),
+      endCursor: () => (nodes.length ? encodeCursor(keyOf(nodes[nodes.length - 1])) : null),
     },
   };
 }
