@@ -116,6 +116,7 @@ export class ShopState {
   email = new Map<string, string>(); // lower email -> id
   phone = new Map<string, string>(); // phone -> id
   orders = new Map<string, Order>();
+  ordersVersion = 0; orderCounts = new Map<string, number>(); orderCountVersion = "";
   version = 0;
   sortCache = new Map<string, { version: number; arr: Customer[] }>();
   nextCustomer = 7_000_000_000_001; nextAddress = 9_000_000_000_001; nextOrder = 5_000_000_000_001; nextBulk = 100_000_001;

@@ -332,6 +332,7 @@ export function seedOrder(shop: ShopState, src: any): Order {
     lineItems: src.lineItems ?? [], currencyCode: src.currencyCode ?? "EUR", totalPrice: src.totalPrice ?? "0.00",
   };
   shop.orders.set(id, o);
+  shop.ordersVersion++;
   return o;
 }
 

@@ -233,9 +233,12 @@ const CustomerR: Record<string, R> = {
 };
 
 function countOrders(shop: ShopState, id: string) {
-  let n = 0;
-  for (const o of shop.orders.values()) if (o.customerId === id) n++;
-  return n;
+  if (shop.orderCountVersion !== shop.orders.size + ":" + shop.ordersVersion) {
+    shop.orderCounts = new Map();
+    for (const o of shop.orders.values()) if (o.customerId) shop.orderCounts.set(o.customerId, (shop.orderCounts.get(o.customerId) ?? 0) + 1);
+    shop.orderCountVersion = shop.orders.size + ":" + shop.ordersVersion;
+  }
+  return shop.orderCounts.get(id) ?? 0;
 }
 
 const AddressR: Record<string, R> = {
@@ -294,8 +297,8 @@ const QueryR: Record<string, R> = {
   customersCount: (_s, a, ctx) => {
     const q = a.query ? parseSearch(String(a.query)) : null;
     const limit = a.limit === undefined ? 10_000 : a.limit;
-    let n = 0;
-    for (const c of ctx.shop.customers.values()) if (!q || (searchVisible(ctx, c) && matchCustomer(q, c))) n++;
+    let n = q ? 0 : ctx.shop.customers.size;
+    if (q) for (const c of ctx.shop.customers.values()) if (searchVisible(ctx, c) && matchCustomer(q, c)) n++;
     return limit != null && n > limit ? { count: limit, precision: "AT_LEAST" } : { count: n, precision: "EXACT" };
   },
   customerByIdentifier: (_s, a, ctx) => {
