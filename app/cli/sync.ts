@@ -1,0 +1,170 @@
+// npm run sync -- --shop <domain> [--customers] [--export <nos|all>] [--orders]
+// One Sync customers run (and/or Add customers to Shopify, Import orders) from the command line, through the same
+// engine and the shop's stored offline session as the app's button and schedule.
+import { parseArgs } from "node:util";
+import type { RunCounts } from "../sync/context";
+import type { RunSummary } from "../sync/runs";
+import { CliError, EXIT, databaseProblem, envProblem, isEntryPoint, runAsProcess, shopFrom, type CliIo } from "./shared";
+
+export const SYNC_HELP = `Run the customer sync for one shop from the command line.
+
+Usage:
+  npm run sync -- --shop <store>.myshopify.com                 Sync customers (spec §3)
+  npm run sync -- --shop <store> --export all                   Add all ERP customers to Shopify
+  npm run sync -- --shop <store> --export C00010,C00011         Add these ERP customers to Shopify
+  npm run sync -- --shop <store> --orders                       Import orders (catch-up for missed webhooks)
+  npm run sync -- --shop <store> --customers --export all --orders   all three, in this order
+
+Options:
+  --shop <domain>     the shop (default: the SHOP environment variable); a bare store name gets .myshopify.com
+  --customers         run Sync customers (the default when neither --export nor --orders is given)
+  --export <nos|all>  run Add customers to Shopify for these comma-separated ERP customer numbers, or all
+  --orders            run Import orders
+  -h, --help          this text
+
+The shop needs a stored offline session: open the app in Shopify admin once (or run npm run demo).
+On a terminal a progress line shows read/total, created, updated, linked, skipped and failed.
+
+Exit codes:
+  0  every run succeeded
+  1  a run failed as a whole (no session, access revoked, Shopify down after retries), or bad arguments
+  2  the runs completed, but some customers failed (see the sync log in the app)
+`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`${e.message}\n`);
+      return EXIT.failed;
+    }
+    const message = envProblem(e) ?? databaseProblem(e);
+    if (message) {
+      io.err(`${message}\n`);
+      return EXIT.failed;
+    }
+    throw e;
+  }
+}
+
+type Job = { kind: "customers" } | { kind: "export"; nos: string[] | "all" } | { kind: "orders" };
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    const parsed = parse(argv);
+    if (parsed.positionals.length) throw new Error(`Unexpected argument "${parsed.positionals[0]}".`);
+    values = parsed.values;
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n\n${SYNC_HELP}`);
+  }
+  if (values.help) {
+    io.out(SYNC_HELP);
+    return EXIT.ok;
+  }
+  const shop = shopFrom(values.shop, io);
+  const jobs: Job[] = [];
+  if (values.customers || (values.export === undefined && !values.orders)) jobs.push({ kind: "customers" });
+  if (values.export !== undefined) jobs.push({ kind: "export", nos: exportList(values.export) });
+  if (values.orders) jobs.push({ kind: "orders" });
+
+  // Loaded here, not at the top: the app reads its environment (and the database URL) when these load.
+  const { sync, prisma } = await import("../sync/service.server");
+  const session = await prisma.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
+  if (!session) throw new CliError(`No offline session for ${shop}: open the app in Shopify admin once (or run npm run demo).`);
+
+  let withErrors = false;
+  for (const job of jobs) {
+    const started = Date.now();
+    const progress = progressLine(io, job.kind === "customers" ? "Syncing customers" : "");
+    let summary: RunSummary;
+    try {
+      if (job.kind === "customers") summary = await sync.syncCustomers(shop, { trigger: "cli", onProgress: progress.update });
+      else if (job.kind === "export") summary = await sync.addCustomersToShopify(shop, job.nos, "cli");
+      else summary = await sync.importOrders(shop, "cli");
+    } catch (e) {
+      progress.done();
+      // A run that could not start (the session was refused): the service has logged it as authRequired.
+      io.err(`${TITLES[job.kind]} failed: ${(e as Error).message}. Open the app in Shopify admin to grant access again.\n`);
+      return EXIT.failed;
+    }
+    progress.done();
+    await report(io, prisma, shop, TITLES[job.kind], summary, Date.now() - started);
+    // A failed run stops the rest: they would meet the same revoked access or unreachable Shopify.
+    if (summary.status === "failed") return EXIT.failed;
+    if (summary.status === "completedWithErrors") withErrors = true;
+  }
+  return withErrors ? EXIT.completedWithErrors : EXIT.ok;
+}
+
+const TITLES: Record<Job["kind"], string> = { customers: "Sync customers", export: "Add customers to Shopify", orders: "Import orders" };
+
+export function exitCodeFor(status: RunSummary["status"]): number {
+  return status === "succeeded" ? EXIT.ok : status === "completedWithErrors" ? EXIT.completedWithErrors : EXIT.failed;
+}
+
+function exportList(value: string): string[] | "all" {
+  if (value.trim().toLowerCase() === "all") return "all";
+  const nos = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!nos.length) throw new CliError("--export needs ERP customer numbers separated by commas, or all.");
+  return [...new Set(nos)];
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      shop: { type: "string" },
+      customers: { type: "boolean" },
+      export: { type: "string" },
+      orders: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+export function countsText(c: RunCounts, total?: number | null): string {
+  const read = total ? `${c.read}/${total}` : String(c.read);
+  return `read ${read}, created ${c.created}, updated ${c.updated}, linked ${c.linked}, ${c.exported ? `exported ${c.exported}, ` : ""}skipped ${c.skipped}, failed ${c.failed}`;
+}
+
+/** On a terminal: one line redrawn in place with \r. Elsewhere (a log file, CI): nothing until the summary. */
+function progressLine(io: CliIo, label: string) {
+  let drawn = 0;
+  return {
+    update: (counts: RunCounts, total: number | null) => {
+      if (!io.isTTY || !label) return;
+      const line = `${label}… ${countsText(counts, total)}`;
+      io.out(`\r${line.padEnd(drawn)}`);
+      drawn = line.length;
+    },
+    done: () => {
+      if (drawn) io.out("\n");
+      drawn = 0;
+    },
+  };
+}
+
+async function report(io: CliIo, prisma: import("@prisma/client").PrismaClient, shop: string, title: string, s: RunSummary, ms: number) {
+  const status = s.status === "succeeded" ? "succeeded" : s.status === "completedWithErrors" ? "completed with errors" : "FAILED";
+  const line = `${title} ${status} in ${(ms / 1000).toFixed(1)} s (run ${s.runId}): ${countsText(s.counts)}.\n`;
+  (s.status === "failed" ? io.err : io.out)(line);
+  if (s.status === "failed" && s.message) io.err(`  ${s.message}\n`);
+  const byCode = await prisma.syncLogEntry.groupBy({ by: ["level", "code"], where: { shop, runId: s.runId }, _count: { _all: true } });
+  const notable = byCode.filter((g) => g.level !== "info").sort((a, b) => b._count._all - a._count._all);
+  if (notable.length) io.out(`  Log: ${notable.map((g) => `${g._count._all} ${g.code}`).join(", ")}.\n`);
+  const problems = await prisma.syncLogEntry.findMany({
+    where: { shop, runId: s.runId, level: { in: ["error", "skip"] } },
+    orderBy: { id: "asc" },
+    take: 10,
+  });
+  for (const p of problems) {
+    const who = [p.erpCustomerNo, p.shopifyCustomerId].filter(Boolean).join(" / ");
+    io.out(`  ${p.level} ${p.code}${who ? ` (${who})` : ""}: ${p.message}\n`);
+  }
+}
+
+if (isEntryPoint(import.meta.url)) runAsProcess(main);
