@@ -332,6 +332,7 @@ export const en = {
     title: "Imported orders",
     importOrders: "Import orders",
     importStarted: "Order import started",
+    importDone: "Orders imported",
     filters: { all: "All", needsCustomer: "Needs a customer", mapped: "Mapped", manual: "Chosen by hand" } as Record<string, string>,
     columns: { order: "Order", date: "Date", email: "Email", sellTo: "Sell-to customer", billTo: "Bill-to customer", shipTo: "Ship to", status: "Status", reason: "Reason" },
     status: { mapped: "Mapped", needsCustomer: "Needs a customer" } as Record<string, string>,

@@ -37,8 +37,9 @@ export interface I18n {
   locale: Locale;
   m: Messages;
   fmt: typeof fmt;
-  /** A date and time in the UI language (fixed time zone so server and browser render the same text). */
+  /** A date and time in the shop's time zone, e.g. "3 Dec 2026, 14:05" / "2026-12-03 14:05". */
   dateTime(value: string | Date | null | undefined): string;
+  /** 1,234 / 1 234 */
   number(value: number): string;
   /** A country/region name for an ISO code, in the UI language. */
   country(iso: string): string;
@@ -46,17 +47,19 @@ export interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function makeI18n(locale: Locale, timeZone = "UTC"): I18n {
+const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// Dates and numbers are put together from numeric parts only: the words and spaces Intl puts around them differ
+// between ICU versions (Node and each browser), and a page must render the same text on the server and in the browser.
+export function makeI18n(locale: Locale, timeZone = "UTC", countryNames: Record<string, string> = {}): I18n {
   const m = messagesFor(locale);
-  const tag = locale === "sv" ? "sv-SE" : "en-GB";
-  const dtf = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short", timeZone });
-  const nf = new Intl.NumberFormat(tag);
-  let names: Intl.DisplayNames | null = null;
+  let parts: Intl.DateTimeFormat;
   try {
-    names = new Intl.DisplayNames([tag], { type: "region" });
+    parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h23" });
   } catch {
-    names = null;
+    parts = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h23" });
   }
+  const pad = (n: number) => String(n).padStart(2, "0");
   return {
     locale,
     m,
@@ -64,23 +67,32 @@ export function makeI18n(locale: Locale, timeZone = "UTC"): I18n {
     dateTime: (v) => {
       if (!v) return "";
       const d = typeof v === "string" ? new Date(v) : v;
-      return Number.isNaN(d.getTime()) ? "" : dtf.format(d);
+      if (Number.isNaN(d.getTime())) return "";
+      const p: Record<string, number> = {};
+      for (const x of parts.formatToParts(d)) if (x.type !== "literal") p[x.type] = Number(x.value);
+      const time = `${pad(p.hour % 24)}:${pad(p.minute)}`;
+      return locale === "sv" ? `${p.year}-${pad(p.month)}-${pad(p.day)} ${time}` : `${p.day} ${MONTHS_EN[p.month - 1]} ${p.year}, ${time}`;
     },
-    number: (n) => nf.format(n),
+    number: (n) => {
+      const [int, frac] = String(Math.abs(n)).split(".");
+      const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, locale === "sv" ? "\u00a0" : ",");
+      return (n < 0 ? "-" : "") + grouped + (frac ? (locale === "sv" ? "," : ".") + frac : "");
+    },
     country: (iso) => {
       const code = String(iso ?? "").toUpperCase();
-      if (!/^[A-Z]{2}$/.test(code)) return code;
-      try {
-        return names?.of(code) ?? code;
-      } catch {
-        return code;
-      }
+      return countryNames[code] ?? code;
     },
   };
 }
 
-export function I18nProvider({ locale, timeZone, children }: { locale: Locale; timeZone?: string; children: ReactNode }) {
-  const value = useMemo(() => makeI18n(locale, timeZone), [locale, timeZone]);
+/** A sort key that orders names the same way in every JavaScript engine (no locale collation). */
+export function sortKey(s: string): string {
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+export function I18nProvider(props: { locale: Locale; timeZone?: string; countryNames?: Record<string, string>; children: ReactNode }) {
+  const { locale, timeZone, countryNames, children } = props;
+  const value = useMemo(() => makeI18n(locale, timeZone, countryNames), [locale, timeZone, countryNames]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -333,6 +333,7 @@ export const sv: Messages = {
     title: "Importerade ordrar",
     importOrders: "Importera ordrar",
     importStarted: "Orderimporten har startat",
+    importDone: "Ordrarna har importerats",
     filters: { all: "Alla", needsCustomer: "Behöver en kund", mapped: "Mappade", manual: "Valda manuellt" },
     columns: { order: "Order", date: "Datum", email: "E-post", sellTo: "Förs. till kund", billTo: "Faktureras till kund", shipTo: "Levereras till", status: "Status", reason: "Orsak" },
     status: { mapped: "Mappad", needsCustomer: "Behöver en kund" },

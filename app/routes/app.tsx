@@ -10,6 +10,7 @@ import polarisEn from "@shopify/polaris/locales/en.json" with { type: "json" };
 import polarisSv from "@shopify/polaris/locales/sv.json" with { type: "json" };
 import { env } from "../env.server";
 import { I18nProvider, useI18n, type Locale } from "../i18n";
+import { countryNameTables } from "../i18n/countries.server";
 import { requireAdmin } from "../ui/admin.server";
 import { uiEnv } from "../ui/env.server";
 import { shopTimeZone } from "../ui/shop.server";
@@ -23,8 +24,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     appBridgeUrl: uiEnv().APP_BRIDGE_URL ?? null,
     shop,
     timeZone: await shopTimeZone(shop, admin),
+    countryNames: countryNameTables(),
   };
 };
+
+// Nothing in the frame's data changes during a visit (and each page's loader authenticates its own requests).
+export const shouldRevalidate = () => false;
 
 function Nav() {
   const { m } = useI18n();
@@ -44,7 +49,7 @@ function Nav() {
 }
 
 export default function App() {
-  const { apiKey, appBridgeUrl, timeZone } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, timeZone, countryNames } = useLoaderData<typeof loader>();
   const locale = useRouteLoaderData<{ locale: Locale }>("root")?.locale ?? "en";
   return (
     <AppProvider
@@ -53,7 +58,7 @@ export default function App() {
       i18n={locale === "sv" ? polarisSv : polarisEn}
       {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
     >
-      <I18nProvider locale={locale} timeZone={timeZone}>
+      <I18nProvider locale={locale} timeZone={timeZone} countryNames={countryNames[locale]}>
         <Nav />
         <Outlet />
       </I18nProvider>
