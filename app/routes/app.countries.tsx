@@ -54,7 +54,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return json<Result>({ intent: a.intent, ok: true });
     case "saveSetup": {
       const problems = await saveCountrySetup(shop, a);
-      return json<Result>({ intent: a.intent, ok: !problems.length, problems }, { status: problems.length ? 422 : 200 });
+      return json<Result>({ intent: a.intent, ok: !problems.length, problems });
     }
     case "removeSetup":
       await removeCountrySetup(shop, a.countryCode);
@@ -63,7 +63,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       return json<Result>({ intent: a.intent, ok: true, count: await fillCounties(shop, a.countryCode) });
     case "saveCounty": {
       const problems = await saveCounty(shop, a);
-      return json<Result>({ intent: a.intent, ok: !problems.length, problems }, { status: problems.length ? 422 : 200 });
+      return json<Result>({ intent: a.intent, ok: !problems.length, problems });
     }
     case "deleteCounty":
       await deleteCounty(shop, a.countryCode, a.county);

@@ -63,7 +63,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         await sync.linkManually(shop, a.shopifyId, a.erpCustomerNo);
         return json<Result>({ intent: "link", ok: true, erpCustomerNo: a.erpCustomerNo });
       } catch (e) {
-        return json<Result>({ intent: "link", ok: false, erpCustomerNo: a.erpCustomerNo, error: (e as Error).message }, { status: 422 });
+        return json<Result>({ intent: "link", ok: false, erpCustomerNo: a.erpCustomerNo, error: (e as Error).message });
       }
     case "unlink":
       for (const id of a.ids) await sync.unlink(shop, id);

@@ -65,13 +65,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     if (!String(c.name ?? "").trim()) problems.push({ field: "name", kind: "nameRequired", message: "A customer needs a name." });
     const wanted = String(c.no ?? "").trim();
     if (isNew && wanted && (await erpNoExists(shop, wanted))) problems.push({ field: "no", kind: "noTaken", message: `Customer ${wanted} already exists.` });
-    if (problems.length) return json<Result>({ intent: "save", ok: false, problems }, { status: 422 });
+    if (problems.length) return json<Result>({ intent: "save", ok: false, problems });
     try {
       const saved = await saveErpCard(shop, isNew ? c : { ...c, no }, isNew);
       if (isNew) return redirect(`/app/erp/${encodeURIComponent(saved.no)}?created=1`);
       return json<Result>({ intent: "save", ok: true, problems: [] });
     } catch (e) {
-      if (e instanceof ErpValidationError) return json<Result>({ intent: "save", ok: false, problems: toProblems(e) }, { status: 422 });
+      if (e instanceof ErpValidationError) return json<Result>({ intent: "save", ok: false, problems: toProblems(e) });
       throw e;
     }
   }

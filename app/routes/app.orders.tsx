@@ -55,13 +55,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const a = parsed.data;
   if (a.intent === "importOrders") return json<Result>({ intent: "importOrders", ok: true, ...(await startOrderImport(shop)) });
   if (a.billTo && !(await prisma.erpCustomer.findUnique({ where: { shop_no: { shop, no: a.billTo } } })))
-    return json<Result>({ intent: "assign", ok: false, field: "billTo", no: a.billTo, error: `There is no ERP customer ${a.billTo}.` }, { status: 422 });
+    return json<Result>({ intent: "assign", ok: false, field: "billTo", no: a.billTo, error: `There is no ERP customer ${a.billTo}.` });
   try {
     const order = await sync.assignOrderCustomer(shop, a.orderId, a.sellTo);
     if (a.billTo && a.billTo !== a.sellTo) await prisma.importedOrder.update({ where: { shop_shopifyId: { shop, shopifyId: a.orderId } }, data: { billToCustomerNo: a.billTo } });
     return json<Result>({ intent: "assign", ok: true, name: order.name, no: a.sellTo });
   } catch (e) {
-    return json<Result>({ intent: "assign", ok: false, field: "sellTo", no: a.sellTo, error: (e as Error).message }, { status: 422 });
+    return json<Result>({ intent: "assign", ok: false, field: "sellTo", no: a.sellTo, error: (e as Error).message });
   }
 };
 
@@ -138,7 +138,7 @@ export default function ImportedOrders() {
         </InlineStack>
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <div style={{ whiteSpace: "normal", maxWidth: 360 }}>
+        <div style={{ whiteSpace: "normal", minWidth: 240, maxWidth: 360 }}>
           <Text as="span" tone="subdued" variant="bodySm">{o.reason}</Text>
         </div>
       </IndexTable.Cell>

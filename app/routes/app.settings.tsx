@@ -33,7 +33,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const settings = await saveSettings(prisma, shop, parsed.data, { strict: true });
     return json({ ok: true as const, settings });
   } catch (e) {
-    if (e instanceof SettingsError) return json({ ok: false as const, problems: e.problems }, { status: 422 });
+    if (e instanceof SettingsError) return json({ ok: false as const, problems: e.problems });
     throw e;
   }
 };
