@@ -470,7 +470,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
     },
   };
   log(`Shopify simulator: ${sim.url} (${customers.length} customers, ${orders.length} orders in ${shop})`);
-  log(`ERP customer master: ${erpCount} customers (matching, conflicting and new ones); database ${path.relative(ROOT, dbFile)}`);
+  const erpSource = o.erpCsv ? `from ${path.relative(process.cwd(), o.erpCsv)}` : "matching, conflicting and new ones";
+  log(`ERP customer master: ${erpCount} customers (${erpSource}); database ${path.relative(ROOT, dbFile)}`);
   return demo;
 }
 
