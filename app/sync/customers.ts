@@ -7,7 +7,7 @@ import { levelOf, type LogCode } from "./codes";
 import { companyIso, nextCustomerNo, type LogEntry, type SyncContext } from "./context";
 import { billToAddress, changedFields, fieldsFromShopify, type FieldNote } from "./erp-fields";
 import { strategyFor, type MatchResult } from "./matching";
-import { nextMirror, mirrorWrites, type MirrorAddressRow, type MirrorWithAddresses } from "./mirror";
+import { nextMirror, type MirrorAddressRow, type MirrorWithAddresses } from "./mirror";
 import type { RecordWork } from "./unit-of-work";
 import type { OrderAddress } from "../shopify/types";
 
@@ -47,11 +47,10 @@ export function processCustomer(
   existing: MirrorWithAddresses | undefined,
   o: ProcessOptions,
 ): CustomerOutcome {
-  const { db, shop, settings } = ctx;
+  const { shop, settings } = ctx;
   const logs: LogEntry[] = [];
-  const ops: RecordWork["ops"] = [];
   const undo: Array<() => void> = [];
-  const work: RecordWork = { shopifyCustomerId: c.id, ops, logs, rollback: () => undo.reverse().forEach((f) => f()) };
+  const work: RecordWork = { shopifyCustomerId: c.id, logs, rollback: () => undo.reverse().forEach((f) => f()) };
 
   if (!o.force && isUnchanged(c, existing)) {
     return { erpCustomerNo: existing?.erpCustomerNo ?? "", action: "unchanged", work };
@@ -64,7 +63,7 @@ export function processCustomer(
   // Echo: the content equals what the app itself last wrote to Shopify.
   if (existing && existing.lastWrittenHash && existing.lastWrittenHash === row.contentHash && !existing.needsMatch) {
     row.lastWrittenHash = "";
-    ops.push(...mirrorWrites(db, shop, row, addresses, next.addressesChanged));
+    work.mirror = { row, addresses, replaceAddresses: next.addressesChanged };
     logs.push(entry("echoIgnored", "Shopify reported the app's own change; nothing to do.", c.id, row.erpCustomerNo));
     return { erpCustomerNo: row.erpCustomerNo, action: "echo", work };
   }
@@ -83,7 +82,7 @@ export function processCustomer(
   const canUpdateErp = settings.shopifyCanUpdateCustomers && settings.customerImport !== "none";
   if (linkNo) {
     action = "kept";
-    if (canUpdateErp) action = updateErp(ctx, c, linkNo, ops, logs, undo) ? "updated" : "kept";
+    if (canUpdateErp) action = updateErp(ctx, c, linkNo, work, undo) ? "updated" : "kept";
   } else if (settings.customerImport !== "none" || o.purpose === "order") {
     const match = strategyFor(settings.customerMappingType)(ctx, { customer: c, billTo: o.billTo, purpose: o.purpose });
     if (match) {
@@ -97,9 +96,9 @@ export function processCustomer(
         logs.push(entry("ambiguousMatch", `Several ERP customers matched; ${linkNo} (the lowest number) was taken over ${match.others.join(", ")}.`, c.id, linkNo));
       }
       if (match.addressId) linkAddress(addresses, match.addressId, linkNo, next);
-      if (canUpdateErp && updateErp(ctx, c, linkNo, ops, logs, undo)) action = "updated";
+      if (canUpdateErp && updateErp(ctx, c, linkNo, work, undo)) action = "updated";
     } else if (settings.autoCreateUnknownCustomers && settings.customerImport !== "none") {
-      const created = createErp(ctx, c, addresses, ops, logs, undo);
+      const created = createErp(ctx, c, addresses, work, undo);
       if (created) {
         linkNo = created.no;
         row.erpCustomerNo = linkNo;
@@ -112,8 +111,7 @@ export function processCustomer(
     }
   }
 
-  // Mirror first (the ERP rows above reference nothing in it; order within the transaction does not matter).
-  ops.unshift(...mirrorWrites(db, shop, row, addresses, next.addressesChanged));
+  work.mirror = { row, addresses, replaceAddresses: next.addressesChanged };
   work.erpCustomerNo = linkNo || undefined;
   return { erpCustomerNo: linkNo, action, work };
 }
@@ -144,7 +142,8 @@ function notesToLogs(notes: FieldNote[], id: string, no: string): LogEntry[] {
 }
 
 /** Update a linked ERP customer from Shopify (shopifyCanUpdateCustomers). Returns whether anything changed. */
-function updateErp(ctx: SyncContext, c: ShopifyCustomer, no: string, ops: RecordWork["ops"], logs: LogEntry[], undo: Array<() => void>): boolean {
+function updateErp(ctx: SyncContext, c: ShopifyCustomer, no: string, work: RecordWork, undo: Array<() => void>): boolean {
+  const logs = work.logs;
   const current = ctx.erp.get(no);
   if (!current) return false;
   const { fields, notes } = fieldsFromShopify(ctx, c, billToAddress(c), "update");
@@ -153,7 +152,7 @@ function updateErp(ctx: SyncContext, c: ShopifyCustomer, no: string, ops: Record
   const updated: ErpCustomer = { ...current, ...changed };
   ctx.erp.add(updated);
   undo.push(() => ctx.erp.add(current));
-  ops.push(ctx.db.erpCustomer.update({ where: { shop_no: { shop: ctx.shop, no } }, data: changed }));
+  (work.erpUpdate ??= []).push({ no, data: changed });
   logs.push(...notesToLogs(notes, c.id, no));
   logs.push(entry("updated", `ERP customer ${no} updated from Shopify: ${Object.keys(changed).join(", ")}.`, c.id, no));
   ctx.counts.updated++;
@@ -165,11 +164,11 @@ function createErp(
   ctx: SyncContext,
   c: ShopifyCustomer,
   addresses: MirrorAddressRow[],
-  ops: RecordWork["ops"],
-  logs: LogEntry[],
+  work: RecordWork,
   undo: Array<() => void>,
 ): { no: string; addressId: string | null } | null {
   const s = ctx.settings;
+  const logs = work.logs;
   const used = billToAddress({ addresses: addresses.map((a) => ({ ...a, id: a.shopifyId })), defaultAddressId: addresses.find((a) => a.isDefault)?.shopifyId ?? null });
   const address = used
     ? c.addresses?.find((a) => a.id === used.shopifyId) ?? {
@@ -183,7 +182,8 @@ function createErp(
     logs.push(entry("noAddress", "The Shopify customer has no address; it is created when it gets one (or turn on Create customers without address).", c.id));
     return null;
   }
-  const iso = address ? address.countryCode.toUpperCase() || companyIso(ctx) : companyIso(ctx);
+  // Without any address the customer is in the company's country; an address without a country uses the shop template.
+  const iso = address ? address.countryCode.toUpperCase() : companyIso(ctx);
   const setupTemplate = iso ? ctx.countrySetup.get(iso)?.customerTemplateCode ?? "" : "";
   const templateCode = setupTemplate || s.customerTemplateCode;
   if (!templateCode) {
@@ -212,14 +212,8 @@ function createErp(
   if (!address && !customer.countryCode) customer.countryCode = ctx.company.countryCode;
   ctx.erp.add(customer);
   undo.push(() => ctx.erp.remove(no));
-  ops.push(ctx.db.erpCustomer.create({ data: { shop: ctx.shop, ...customer } }));
-  ops.push(
-    ctx.db.numberSeries.upsert({
-      where: { shop: ctx.shop },
-      create: { shop: ctx.shop, ...ctx.numberSeries },
-      update: { next: { set: ctx.numberSeries.next } },
-    }),
-  );
+  (work.erpCreate ??= []).push(customer);
+  work.numberSeriesNext = ctx.numberSeries.next;
   logs.push(...notesToLogs(notes, c.id, no));
   logs.push(entry("created", `ERP customer ${no} created from Shopify with template ${template.code}.`, c.id, no));
   ctx.counts.created++;

@@ -5,7 +5,7 @@ import type { LogCode } from "./codes";
 import type { SyncContext } from "./context";
 import { countyFromProvince, taxAreaFor } from "./county";
 import { buildNames, ensureName } from "./names";
-import { charLength, clean, cut } from "./text";
+import { charLength, clean, cut, hasDigit } from "./text";
 
 export interface FieldNote {
   code: LogCode;
@@ -62,7 +62,8 @@ export function fieldsFromShopify(
     lastName: clean(address?.lastName) || customer.lastName,
   };
   let names = buildNames(s, parts);
-  const phone = clean(address?.phone) || customer.phone;
+  // A phone with no digit ("n/a", "-") is no phone.
+  const phone = [clean(address?.phone), clean(customer.phone)].find((p) => p && hasDigit(p)) ?? "";
   if (mode === "create") {
     names = ensureName(names, customer.email, phone, customer.id);
     setText(f, "name", names.name, notes);

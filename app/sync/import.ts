@@ -7,7 +7,7 @@ import { bulkCustomersQuery, countCustomers, customersPaged, updatedSinceQuery }
 import type { ShopifyCustomer } from "../shopify/types";
 import { loadContext, type RunCounts, type SyncContext } from "./context";
 import { processCustomer, type ProcessOptions } from "./customers";
-import { customerFromMirror, loadMirrors } from "./mirror";
+import { customerFromMirror, loadMirrors, rowOf } from "./mirror";
 import { pushLinkedChanges } from "./export";
 import { finishRun, saveProgress, startRun, type RunSummary, type RunTrigger } from "./runs";
 import { commit, type RecordWork } from "./unit-of-work";
@@ -86,7 +86,7 @@ export async function processPage(ctx: SyncContext, page: ShopifyCustomer[], o: 
     if (onlyMirrored && !existing) continue;
     try {
       const out = processCustomer(ctx, c, existing, o);
-      if (out.work.ops.length || out.work.logs.length) work.push(out.work);
+      if (out.work.mirror || out.work.logs.length) work.push(out.work);
     } catch (e) {
       ctx.counts.failed++;
       ctx.log.add("internal", `The customer could not be processed: ${(e as Error).message}`, { shopifyCustomerId: c.id });
@@ -115,7 +115,7 @@ async function processMarkedForMatching(ctx: SyncContext) {
       } catch (e) {
         ctx.counts.failed++;
         ctx.log.add("internal", `The customer could not be processed: ${(e as Error).message}`, { shopifyCustomerId: m.shopifyId });
-        work.push({ ops: [ctx.db.mirrorCustomer.update({ where: { shop_shopifyId: { shop: ctx.shop, shopifyId: m.shopifyId } }, data: { needsMatch: false } })], logs: [] });
+        work.push({ mirror: { row: { ...rowOf(m), needsMatch: false }, addresses: m.addresses, replaceAddresses: false }, logs: [] });
       }
     }
     await commit(ctx, work);

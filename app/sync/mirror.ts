@@ -2,6 +2,8 @@
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import type { ShopifyAddress, ShopifyCustomer } from "../shopify/types";
+import { LogWriter, type SyncContext } from "./context";
+import { writeOps } from "./unit-of-work";
 
 export type MirrorRow = Prisma.MirrorCustomerGetPayload<{}>;
 export type MirrorAddressRow = Prisma.MirrorAddressGetPayload<{}>;
@@ -156,7 +158,7 @@ export function nextMirror(
   return { row, addresses, addressesChanged };
 }
 
-/** The writes that store a mirror (row upsert, addresses replaced when they changed). */
+/** The writes that store one mirror (row replaced, addresses replaced when they changed). */
 export function mirrorWrites(
   db: PrismaClient,
   shop: string,
@@ -164,20 +166,12 @@ export function mirrorWrites(
   addresses: MirrorAddressRow[],
   replaceAddresses: boolean,
 ): Prisma.PrismaPromise<unknown>[] {
-  const ops: Prisma.PrismaPromise<unknown>[] = [
-    db.mirrorCustomer.upsert({
-      where: { shop_shopifyId: { shop, shopifyId: row.shopifyId } },
-      create: row,
-      update: row,
-    }),
-  ];
-  if (replaceAddresses) {
-    ops.push(db.mirrorAddress.deleteMany({ where: { shop, customerShopifyId: row.shopifyId } }));
-    // An address id belongs to one customer; a stale row under another customer is replaced.
-    if (addresses.length) {
-      ops.push(db.mirrorAddress.deleteMany({ where: { shop, shopifyId: { in: addresses.map((a) => a.shopifyId) } } }));
-      ops.push(db.mirrorAddress.createMany({ data: addresses }));
-    }
-  }
-  return ops;
+  const ctx = { db, shop, numberSeries: { prefix: "", next: 0, width: 0 }, log: new LogWriter(db, shop, null) } as unknown as SyncContext;
+  return writeOps(ctx, [{ mirror: { row, addresses, replaceAddresses }, logs: [] }]);
+}
+
+/** The mirror row of a stored mirror (without its addresses and bookkeeping columns). */
+export function rowOf(m: MirrorWithAddresses): Omit<MirrorRow, "mirroredAt"> {
+  const { addresses: _a, mirroredAt: _m, ...row } = m;
+  return row;
 }

@@ -33,7 +33,8 @@ export const byBillToInfo: MatchStrategy = (ctx, input) => {
   const { customer } = input;
   const fromCustomer = billToAddress(customer);
   const billTo: OrderAddress | null = input.billTo ?? fromCustomer;
-  if (!billTo) return null;
+  // An order without a bill-to (or one without names, below) is matched by email and phone (spec §4.5).
+  if (!billTo) return input.purpose === "order" ? byEmailPhone(ctx, input) : null;
   const { key, names } = billToKey(ctx, billTo, customer);
   // An order whose bill-to carries no name is matched by email and phone instead (spec §4.5).
   if (input.purpose === "order" && !names.name && !names.name2) return byEmailPhone(ctx, input);

@@ -100,13 +100,10 @@ interface Case {
   sync: Expected;
   /** Order resolution, where it differs from sync (defaultCustomer always gives the shop's default for orders). */
   order?: Expected;
-  /** A known engine bug: these runs are expected to fail until the engine is fixed (reported, not fixed here). */
-  bug?: { strategy: string; purpose: "sync" | "order"; note: string };
 }
 
 // Spec §4.5: on an order, a bill-to with blank name and name 2 always uses byEmailPhone. A customer without any
 // address (and an order without billing address) has such a bill-to; byBillToInfo gives up instead.
-const NO_BILL_TO_BUG = { strategy: "byBillToInfo", purpose: "order" as const, note: "no bill-to at all is not matched by email/phone on orders" };
 
 const CASES: Case[] = [
   {
@@ -129,7 +126,6 @@ const CASES: Case[] = [
     customer: customer({ email: "shared@example.test" }),
     sync: { byEmailPhone: "C10003 email +C10004", byBillToInfo: null, defaultCustomer: null },
     order: { byBillToInfo: "C10003 email +C10004" },
-    bug: NO_BILL_TO_BUG,
   },
   {
     name: "phone: national form in the address's country against the ERP's international form",
@@ -148,28 +144,24 @@ const CASES: Case[] = [
     customer: customer({ phone: "+30 21 0123 4567" }),
     sync: { byEmailPhone: "C10006 phone", byBillToInfo: null, defaultCustomer: null },
     order: { byBillToInfo: "C10006 phone" },
-    bug: NO_BILL_TO_BUG,
   },
   {
     name: "phone: an ERP customer without country is read in the company's region; so is a Shopify side without address",
     customer: customer({ phone: "070 123 45 67" }),
     sync: { byEmailPhone: "C10007 phone", byBillToInfo: null, defaultCustomer: null },
     order: { byBillToInfo: "C10007 phone" },
-    bug: NO_BILL_TO_BUG,
   },
   {
     name: "phone is tried when the email finds nothing",
     customer: customer({ email: "nobody@example.test", phone: "+46 70 123 45 67" }),
     sync: { byEmailPhone: "C10007 phone", byBillToInfo: null, defaultCustomer: null },
     order: { byBillToInfo: "C10007 phone" },
-    bug: NO_BILL_TO_BUG,
   },
   {
     name: "an email match wins over a phone match",
     customer: customer({ email: "ingrid.dahl@example.test", phone: "+46 70 123 45 67" }),
     sync: { byEmailPhone: "C10001 email", byBillToInfo: null, defaultCustomer: null },
     order: { byBillToInfo: "C10001 email" },
-    bug: NO_BILL_TO_BUG,
   },
   {
     name: "phone: digits merely appearing in order do not match",
@@ -249,8 +241,7 @@ describe("the matching table", () => {
         it(`sync — ${c.name}`, () => {
           expect(run(strategy, c, "sync")).toBe(c.sync[strategy]);
         });
-        const known = c.bug && c.bug.strategy === strategy && c.bug.purpose === "order";
-        (known ? it.fails : it)(`order — ${c.name}${known ? ` (BUG: ${c.bug!.note})` : ""}`, () => {
+        it(`order — ${c.name}`, () => {
           const expected = c.order && strategy in c.order ? c.order[strategy] : strategy === "defaultCustomer" ? `${DEFAULT_NO} default` : c.sync[strategy];
           expect(run(strategy, c, "order")).toBe(expected);
         });
