@@ -9,7 +9,7 @@
 // startDemo() is also what the browser tests (tests/e2e) run the app with.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -66,6 +66,28 @@ function newestMtime(dir: string): number {
 
 /** Build the app (remix vite:build) unless the build is newer than every source file it is made of. */
 export function ensureBuild(buildDir: string, o: { quiet?: boolean; force?: boolean } = {}) {
+  // Two processes building into one directory at once would mix their assets: take a lock directory first.
+  const lock = `${buildDir}.lock`;
+  mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`Another build holds ${lock}; remove it if no build is running.`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    buildIfStale(buildDir, o);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildIfStale(buildDir: string, o: { quiet?: boolean; force?: boolean }) {
   const serverEntry = path.join(buildDir, "server", "index.js");
   const sources = Math.max(
     newestMtime(path.join(ROOT, "app")),
