@@ -3,7 +3,7 @@
 // Values are encoded the way Prisma stores them in SQLite (DateTime as ISO text with +00:00, Boolean as 0/1).
 import type { Prisma, PrismaClient } from "@prisma/client";
 
-const MAX_VARIABLES = 30_000;
+const MAX_VARIABLES = 4_000;
 
 function encode(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
