@@ -59,14 +59,27 @@ export async function getCustomer(gw: ShopifyGateway, id: string): Promise<Shopi
 const BY_IDENTIFIER = `query CustomerByIdentifier($identifier: CustomerIdentifierInput!) {
   customerByIdentifier(identifier: $identifier) { ${CUSTOMER_FIELDS} }
 }`;
+const BY_IDENTIFIER_LIGHT = `query CustomerIdByIdentifier($identifier: CustomerIdentifierInput!) {
+  customerByIdentifier(identifier: $identifier) { id defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } }
+}`;
 
-/** Exact lookup by email (Shopify compares case-insensitively) or by E.164 phone. */
+/** Exact lookup by email (Shopify compares case-insensitively) or by E.164 phone, with all fields. */
 export async function customerByIdentifier(
   gw: ShopifyGateway,
   identifier: { emailAddress: string } | { phoneNumber: string },
 ): Promise<ShopifyCustomer | null> {
   const data = await gw.request(BY_IDENTIFIER, { identifier }, { expectedCost: CUSTOMER_NODE_COST });
   return data.customerByIdentifier ? customerFromGraphql(data.customerByIdentifier) : null;
+}
+
+/** The same lookup for existence only (3 points instead of a full customer): id, email and phone. */
+export async function customerIdByIdentifier(
+  gw: ShopifyGateway,
+  identifier: { emailAddress: string } | { phoneNumber: string },
+): Promise<{ id: string; email: string; phone: string } | null> {
+  const data = await gw.request(BY_IDENTIFIER_LIGHT, { identifier }, { expectedCost: 3 });
+  const c = data.customerByIdentifier;
+  return c ? { id: String(c.id), email: c.defaultEmailAddress?.emailAddress ?? "", phone: c.defaultPhoneNumber?.phoneNumber ?? "" } : null;
 }
 
 export interface UserError {

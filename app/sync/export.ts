@@ -8,6 +8,7 @@ import {
   customerAddressUpsert,
   customerByIdentifier,
   customerCreate,
+  customerIdByIdentifier,
   customerUpdate,
   getCustomer,
   sendAccountInvite,
@@ -168,14 +169,15 @@ async function exportOne(ctx: SyncContext, no: string) {
     if (ctx.settings.canUpdateShopifyCustomers) await pushOne(ctx, erp, linked[0]);
     return;
   }
-  const byEmail = await customerByIdentifier(gw, { emailAddress: d.email });
+  const byEmail = await customerIdByIdentifier(gw, { emailAddress: d.email });
   const emailHit = byEmail && byEmail.email.toLowerCase() === d.email.toLowerCase() ? byEmail : null;
-  const byPhone = d.phone ? await customerByIdentifier(gw, { phoneNumber: d.phone }) : null;
+  const byPhone = d.phone ? await customerIdByIdentifier(gw, { phoneNumber: d.phone }) : null;
   const phoneHit = byPhone && toE164(byPhone.phone) === d.phone ? byPhone : null;
   if (emailHit && phoneHit && emailHit.id !== phoneHit.id) {
     return skip(ctx, "conflictingMatch", `The email matches Shopify customer ${emailHit.id} and the phone matches ${phoneHit.id}; link one by hand.`, { erpCustomerNo: no });
   }
-  const hit = emailHit ?? phoneHit;
+  const found = emailHit ?? phoneHit;
+  const hit = found ? await getCustomer(gw, found.id) : null;
   if (hit) {
     const mirrors = await loadMirrors(ctx.db, ctx.shop, [hit.id]);
     const m = mirrors.get(hit.id);
