@@ -20,6 +20,9 @@ Options:
   --customers         run Sync customers (the default when neither --export nor --orders is given)
   --export <nos|all>  run Add customers to Shopify for these comma-separated ERP customer numbers, or all
   --orders            run Import orders
+  --set <key=value>   change a shop setting first (spec §2 names, e.g. --set customerImport=allCustomers); repeatable
+  --connect-simulator with SHOPIFY_SIMULATOR_URL set: connect the shop the way Shopify admin does (a session token
+                      from the simulator, exchanged for an offline token by the app) before running
   -h, --help          this text
 
 The shop needs a stored offline session: open the app in Shopify admin once (or run npm run demo).
@@ -71,6 +74,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   // Loaded here, not at the top: the app reads its environment (and the database URL) when these load.
   const { sync, prisma } = await import("../sync/service.server");
+  if (values["connect-simulator"]) await connectSimulator(shop, io);
+  if (values.set?.length) await applySettings(prisma, shop, values.set, io);
   const session = await prisma.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
   if (!session) throw new CliError(`No offline session for ${shop}: open the app in Shopify admin once (or run npm run demo).`);
 
@@ -121,6 +126,8 @@ function parse(argv: string[]) {
       customers: { type: "boolean" },
       export: { type: "string" },
       orders: { type: "boolean" },
+      set: { type: "string", multiple: true },
+      "connect-simulator": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -168,3 +175,48 @@ async function report(io: CliIo, prisma: import("@prisma/client").PrismaClient, 
 }
 
 if (isEntryPoint(import.meta.url)) runAsProcess(main);
+
+/** Token exchange against the simulator, through the app's own authenticate.admin (the embedded app's real path). */
+async function connectSimulator(shop: string, io: CliIo) {
+  const simulator = process.env.SHOPIFY_SIMULATOR_URL;
+  if (!simulator) throw new CliError("--connect-simulator needs SHOPIFY_SIMULATOR_URL (for example http://127.0.0.1:3999).");
+  let sessionToken: string;
+  try {
+    const res = await fetch(`${simulator.replace(/\/$/, "")}/__sim/sessionToken?shop=${encodeURIComponent(shop)}`);
+    sessionToken = ((await res.json()) as { sessionToken: string }).sessionToken;
+  } catch (e) {
+    throw new CliError(`The simulator at ${simulator} did not answer: ${(e as Error).message}. Start it with npm run simulator.`);
+  }
+  const { authenticate } = await import("../shopify.server");
+  const appUrl = process.env.SHOPIFY_APP_URL ?? "http://127.0.0.1:3000";
+  const host = Buffer.from(`${shop}/admin`).toString("base64");
+  const url = `${appUrl}/app?shop=${encodeURIComponent(shop)}&host=${encodeURIComponent(host)}&embedded=1&id_token=${encodeURIComponent(sessionToken)}`;
+  try {
+    await authenticate.admin(new Request(url));
+  } catch (e) {
+    const status = e instanceof Response ? e.status : 0;
+    throw new CliError(`Connecting ${shop} failed${status ? ` (HTTP ${status})` : ""}: check that the simulator and the app use the same SHOPIFY_API_KEY and SHOPIFY_API_SECRET.`);
+  }
+  io.out(`Connected ${shop} through token exchange with the simulator.\n`);
+}
+
+async function applySettings(prisma: any, shop: string, pairs: string[], io: CliIo) {
+  const { saveSettings, SettingsError, settingsSchema } = await import("../sync/settings");
+  const change: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf("=");
+    if (i <= 0) throw new CliError(`--set needs key=value, got "${pair}".`);
+    const key = pair.slice(0, i).trim();
+    const raw = pair.slice(i + 1).trim();
+    const field = (settingsSchema.shape as Record<string, any>)[key];
+    if (!field) throw new CliError(`Unknown setting "${key}". Settings: ${Object.keys(settingsSchema.shape).join(", ")}.`);
+    change[key] = raw === "true" ? true : raw === "false" ? false : raw;
+  }
+  try {
+    await saveSettings(prisma, shop, change as any, { strict: true });
+  } catch (e) {
+    if (e instanceof SettingsError) throw new CliError(`The settings were not saved:\n${e.problems.map((p) => `  ${p.field}: ${p.message}`).join("\n")}`);
+    throw e;
+  }
+  io.out(`Settings saved: ${pairs.join(", ")}\n`);
+}
