@@ -44,22 +44,30 @@
     }
   }
   const realFetch = window.fetch.bind(window);
-  async function idToken() {
-    if (cached && cached.exp - Date.now() > 10_000) return cached.token;
+  async function idToken(fresh) {
+    if (!fresh && cached && cached.exp - Date.now() > 10_000) return cached.token;
     const res = await realFetch(cfg.tokenPath + "?shop=" + encodeURIComponent(shop));
     const body = await res.json();
     cached = { token: body.token, exp: body.exp * 1000 };
     return body.token;
   }
 
-  // Session tokens on the app's own requests (loaders, actions, fetchers, resource routes).
+  // Session tokens on the app's own requests (loaders, actions, fetchers, resource routes). Like App Bridge, a
+  // request the app answers with 401 and X-Shopify-Retry-Invalid-Session-Request is sent once more with a new token.
   window.fetch = async (input, init) => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith("/__stub/")) return realFetch(input, init);
-    const headers = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
-    if (!headers.has("Authorization")) headers.set("Authorization", "Bearer " + (await idToken()));
-    if (input instanceof Request) return realFetch(new Request(input, { ...init, headers }));
-    return realFetch(input, { ...init, headers });
+    const given = new Headers((init && init.headers) || (input instanceof Request ? input.headers : undefined));
+    if (given.has("Authorization")) return realFetch(input, init);
+    const send = async (fresh) => {
+      const headers = new Headers(given);
+      headers.set("Authorization", "Bearer " + (await idToken(fresh)));
+      if (input instanceof Request) return realFetch(new Request(input.clone(), { ...init, headers }));
+      return realFetch(input, { ...init, headers });
+    };
+    const res = await send(false);
+    if (res.status === 401 && res.headers.get("X-Shopify-Retry-Invalid-Session-Request")) return send(true);
+    return res;
   };
 
   // Toasts, drawn in the frame.

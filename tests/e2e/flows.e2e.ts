@@ -1,7 +1,7 @@
 // What a merchant does in the admin UI, checked in the browser and then in the app's database and the Shopify
 // simulator: a sync with live progress and its counts, a manual link that survives the next sync, "Add to
 // Shopify", picking the customer of an order that needs one, and the shop card's validation.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Demo } from "../../scripts/demo";
 import { hasChromium, launch, open, screenshot, startApp, toasts, watch } from "./support";
@@ -18,6 +18,14 @@ describe.skipIf(!hasChromium)("admin flows", () => {
   beforeAll(async () => {
     demo = await startApp("flows");
     ({ browser, context } = await launch());
+  });
+
+  // A failed test leaves its page behind for a look: a screenshot and what the browser complained about.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== "fail" || !page || page.isClosed()) return;
+    await screenshot(page, `failed-${ctx.task.name.replace(/\W+/g, "-")}`).catch(() => {});
+    console.log(`Browser problems in "${ctx.task.name}":`, problems);
+    await page.close();
   });
 
   afterAll(async () => {

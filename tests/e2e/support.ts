@@ -1,6 +1,6 @@
 // Browser tests: Debian's Chromium driven by playwright-core against the app's production build running with the
 // Shopify simulator (scripts/demo.ts startDemo), with App Bridge's CDN script answered by the local stand-in.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { ROOT } from "../support/app-harness";
@@ -18,15 +18,22 @@ if (!hasChromium) {
 
 export async function startApp(name: string, o: { customers?: number; orders?: number } = {}): Promise<Demo> {
   const { startDemo } = await import("../../scripts/demo");
-  return startDemo({
+  const dbFile = path.join(ROOT, "tmp", `e2e-${name}-${process.pid}.sqlite`);
+  const demo = await startDemo({
     buildDir: BUILD_DIR,
-    dbFile: path.join(ROOT, "tmp", `e2e-${name}-${process.pid}.sqlite`),
+    dbFile,
     customers: o.customers ?? 150,
     orders: o.orders ?? 24,
     seed: 11,
     localAppBridge: false,
     quiet: true,
   });
+  const close = demo.close.bind(demo);
+  demo.close = async () => {
+    await close();
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
+  };
+  return demo;
 }
 
 export async function launch(): Promise<{ browser: Browser; context: BrowserContext }> {
