@@ -2,7 +2,7 @@
 // restart, failed jobs are retried with backoff and kept with their error, and jobs with the same key (one
 // Shopify customer) never run at the same time.
 import { randomUUID } from "node:crypto";
-import type { Job, PrismaClient } from "@prisma/client";
+import type { Job, Prisma, PrismaClient } from "@prisma/client";
 
 export type JobHandler = (job: Job, payload: any) => Promise<void>;
 
@@ -15,7 +15,7 @@ export interface EnqueueInput {
   maxAttempts?: number;
 }
 
-export async function enqueue(db: PrismaClient, j: EnqueueInput): Promise<Job> {
+export async function enqueue(db: PrismaClient | Prisma.TransactionClient, j: EnqueueInput): Promise<Job> {
   return db.job.create({
     data: {
       shop: j.shop,
@@ -33,8 +33,8 @@ export function backoffMs(attempt: number, scale = 1): number {
   return Math.min(2000 * 2 ** (attempt - 1), 600_000) * scale;
 }
 
-/** A job left `running` by a process that died is given back after this long. */
-const STALE_LOCK_MS = 10 * 60_000;
+/** A job left `running` by a process that died is given back after this long (option `staleLockMs`). */
+export const STALE_LOCK_MS = 10 * 60_000;
 
 export class JobQueue {
   private readonly worker = randomUUID();
@@ -45,14 +45,14 @@ export class JobQueue {
   constructor(
     private db: PrismaClient,
     private handlers: Record<string, JobHandler>,
-    private o: { concurrency?: number; pollMs?: number; backoffScale?: number } = {},
+    private o: { concurrency?: number; pollMs?: number; backoffScale?: number; staleLockMs?: number } = {},
   ) {}
 
   /** Claim the next runnable job whose key is not being worked on; null when there is none. */
   async claim(): Promise<Job | null> {
     const now = new Date();
     await this.db.job.updateMany({
-      where: { status: "running", lockedAt: { lt: new Date(now.getTime() - STALE_LOCK_MS) } },
+      where: { status: "running", lockedAt: { lt: new Date(now.getTime() - (this.o.staleLockMs ?? STALE_LOCK_MS)) } },
       data: { status: "queued", lockedAt: null, lockedBy: "" },
     });
     const busy = await this.db.job.findMany({ where: { status: "running", key: { not: "" } }, select: { key: true } });
@@ -79,14 +79,24 @@ export class JobQueue {
 
   async runOne(job: Job): Promise<void> {
     const handler = this.handlers[job.kind];
+    // Heartbeat: a job that runs longer than the stale-lock time (a Sync of a large store) keeps its lock fresh, so
+    // no worker takes it for a dead worker's job and runs it a second time beside itself.
+    const beat = setInterval(() => {
+      void this.db.job
+        .updateMany({ where: { id: job.id, status: "running", lockedBy: this.worker }, data: { lockedAt: new Date() } })
+        .catch(() => undefined);
+    }, Math.max(10, Math.floor((this.o.staleLockMs ?? STALE_LOCK_MS) / 3)));
+    beat.unref?.();
+    // updateMany, not update: the row may be gone when the job ends (shop/redact deletes every job of the shop,
+    // its own included), which is not an error of the job and must not escape from the worker.
     try {
       if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
       await handler(job, JSON.parse(job.payload));
-      await this.db.job.update({ where: { id: job.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null, lastError: "" } });
+      await this.db.job.updateMany({ where: { id: job.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null, lastError: "" } });
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
       const final = job.attempts >= job.maxAttempts;
-      await this.db.job.update({
+      await this.db.job.updateMany({
         where: { id: job.id },
         data: {
           status: final ? "failed" : "queued",
@@ -97,6 +107,8 @@ export class JobQueue {
           finishedAt: final ? new Date() : null,
         },
       });
+    } finally {
+      clearInterval(beat);
     }
   }
 
@@ -124,7 +136,11 @@ export class JobQueue {
         while (this.running.size < (this.o.concurrency ?? 2)) {
           const job = await this.claim();
           if (!job) break;
-          const p = this.runOne(job).finally(() => this.running.delete(p));
+          // A job whose bookkeeping write fails stays `running` and is given back after the stale-lock time; the
+          // rejection must not escape (an unhandled rejection ends the Node process).
+          const p = this.runOne(job)
+            .catch(() => undefined)
+            .finally(() => this.running.delete(p));
           this.running.add(p);
         }
       } catch {
