@@ -18,11 +18,15 @@ export async function receiveWebhook(request: Request): Promise<Response> {
   const { topic: rawTopic, shop, payload, webhookId, eventId } = (await authenticate.webhook(request)) as any;
   const topic = normalizeTopic(String(rawTopic));
   try {
-    await prisma.webhookReceipt.create({ data: { shop, webhookId: String(webhookId), eventId: eventId ? String(eventId) : null, topic } });
+    // The receipt and its job in one transaction: if the job cannot be stored the receipt is not either, so the
+    // delivery fails and Shopify's retry is processed instead of being taken for a duplicate.
+    await prisma.$transaction(async (tx) => {
+      await tx.webhookReceipt.create({ data: { shop, webhookId: String(webhookId), eventId: eventId ? String(eventId) : null, topic } });
+      await enqueue(tx, { shop, kind: "webhook", key: webhookJobKey(topic, payload), payload: { topic, payload, webhookId: String(webhookId) } });
+    });
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return new Response(null, { status: 200 });
     throw e;
   }
-  await enqueue(prisma, { shop, kind: "webhook", key: webhookJobKey(topic, payload), payload: { topic, payload, webhookId: String(webhookId) } });
   return new Response(null, { status: 200 });
 }
