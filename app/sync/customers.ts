@@ -7,7 +7,7 @@ import { levelOf, type LogCode } from "./codes";
 import { companyIso, nextCustomerNo, type LogEntry, type SyncContext } from "./context";
 import { billToAddress, changedFields, fieldsFromShopify, type FieldNote } from "./erp-fields";
 import { strategyFor, type MatchResult } from "./matching";
-import { nextMirror, type MirrorAddressRow, type MirrorWithAddresses } from "./mirror";
+import { customerFromMirror, nextMirror, type MirrorAddressRow, type MirrorWithAddresses } from "./mirror";
 import type { RecordWork } from "./unit-of-work";
 import type { OrderAddress } from "../shopify/types";
 
@@ -37,6 +37,19 @@ export function isUnchanged(c: ShopifyCustomer, existing: MirrorWithAddresses | 
   return sameContent(c, existing);
 }
 
+/**
+ * Shopify delivers webhooks late and out of order: an incoming customer whose `updatedAt` is older than the mirror's
+ * is stale. Compared in whole seconds, because webhook payloads carry seconds only while GraphQL may carry
+ * milliseconds (the same version must never look older than itself). Without a timestamp on either side nothing
+ * is stale.
+ */
+export function isStale(c: ShopifyCustomer, existing: MirrorWithAddresses | undefined): boolean {
+  if (!existing?.updatedAt || !c.updatedAt) return false;
+  const incoming = Date.parse(c.updatedAt);
+  if (Number.isNaN(incoming)) return false;
+  return Math.floor(incoming / 1000) < Math.floor(existing.updatedAt.getTime() / 1000);
+}
+
 function sameContent(c: ShopifyCustomer, existing: MirrorWithAddresses): boolean {
   return nextMirror(existing.shop, c, existing).row.contentHash === existing.contentHash;
 }
@@ -51,6 +64,14 @@ export function processCustomer(
   const logs: LogEntry[] = [];
   const undo: Array<() => void> = [];
   const work: RecordWork = { shopifyCustomerId: c.id, logs, rollback: () => undo.reverse().forEach((f) => f()) };
+
+  // Fix (ordering rule): an older customers/update delivered after a newer one used to overwrite the mirror and,
+  // with shopifyCanUpdateCustomers, the ERP customer with the older data. A stale customer is now ignored; when the
+  // caller forces processing (an order's customer, a link to match again) the stored, newer data is used instead.
+  if (existing && isStale(c, existing)) {
+    if (!o.force) return { erpCustomerNo: existing.erpCustomerNo, action: "ignored", work };
+    c = customerFromMirror(existing);
+  }
 
   if (!o.force && isUnchanged(c, existing)) {
     return { erpCustomerNo: existing?.erpCustomerNo ?? "", action: "unchanged", work };
