@@ -19,6 +19,8 @@ export async function dataRequestReport(db: PrismaClient, shop: string, shopifyC
  * The ERP customer (the merchant's own record) stays; the redaction is recorded.
  */
 export async function redactCustomer(db: PrismaClient, shop: string, shopifyCustomerId: string) {
+  // An empty id would match every job without a key (scheduled runs) below.
+  if (!shopifyCustomerId) throw new Error("The redaction request names no customer");
   const mirror = await db.mirrorCustomer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: shopifyCustomerId } } });
   const results = await db.$transaction([
     db.mirrorAddress.deleteMany({ where: { shop, customerShopifyId: shopifyCustomerId } }),
@@ -29,9 +31,17 @@ export async function redactCustomer(db: PrismaClient, shop: string, shopifyCust
     }),
     db.syncLogEntry.updateMany({ where: { shop, shopifyCustomerId }, data: { message: "(redacted)", shopifyCustomerId: "" } }),
     db.dataRequest.deleteMany({ where: { shop, shopifyCustomerId } }),
+    // Stored webhook payloads: the queue keeps each job's payload (customers/create|update, orders/create of this
+    // customer carry name, email, phone and addresses). Finished and failed jobs go, and so do queued ones, which
+    // would otherwise store the customer again after the redaction.
+    db.job.deleteMany({ where: { shop, key: shopifyCustomerId, status: { not: "running" } } }),
   ]);
   const rowsDeleted = results.reduce((n, r) => n + (r as { count: number }).count, 0);
-  await db.redaction.create({ data: { shop, shopifyCustomerId, erpCustomerNo: mirror?.erpCustomerNo ?? "", rowsDeleted } });
+  await db.$transaction([
+    db.redaction.create({ data: { shop, shopifyCustomerId, erpCustomerNo: mirror?.erpCustomerNo ?? "", rowsDeleted } }),
+    // The running job (this redaction, whose payload holds the customer's email and phone) keeps its row, emptied.
+    db.job.updateMany({ where: { shop, key: shopifyCustomerId, status: "running" }, data: { payload: "{}" } }),
+  ]);
   return { rowsDeleted };
 }
 
