@@ -27,3 +27,14 @@ export function insertMany(db: PrismaClient, table: string, rows: Array<Record<s
   }
   return out;
 }
+
+/** DELETE FROM table WHERE shop = ? AND column IN (...), in statements of at most a few thousand values. */
+export function deleteWhereIn(db: PrismaClient, table: string, shop: string, column: string, values: string[]): Prisma.PrismaPromise<number>[] {
+  const out: Prisma.PrismaPromise<number>[] = [];
+  const per = MAX_VARIABLES - 1;
+  for (let i = 0; i < values.length; i += per) {
+    const part = values.slice(i, i + per);
+    out.push(db.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "shop" = ? AND "${column}" IN (${part.map(() => "?").join(", ")})`, shop, ...part));
+  }
+  return out;
+}

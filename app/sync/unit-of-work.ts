@@ -5,7 +5,7 @@ import type { Prisma } from "@prisma/client";
 import type { ErpCustomer } from "../erp/fields";
 import type { LogEntry, SyncContext } from "./context";
 import type { MirrorAddressRow, MirrorRow } from "./mirror";
-import { insertMany } from "./bulk-insert";
+import { deleteWhereIn, insertMany } from "./bulk-insert";
 
 export interface MirrorWrite {
   row: Omit<MirrorRow, "mirroredAt">;
@@ -45,17 +45,17 @@ export function writeOps(ctx: SyncContext, work: RecordWork[]): Prisma.PrismaPro
   for (const w of work) if (w.mirror) mirrors.set(w.mirror.row.shopifyId, w.mirror);
   const mirrorList = [...mirrors.values()];
   for (const part of chunks(mirrorList)) {
-    ops.push(db.mirrorCustomer.deleteMany({ where: { shop, shopifyId: { in: part.map((m) => m.row.shopifyId) } } }));
+    ops.push(...deleteWhereIn(db, "MirrorCustomer", shop, "shopifyId", part.map((m) => m.row.shopifyId)));
     ops.push(...insertMany(db, "MirrorCustomer", part.map((m) => m.row), { mirroredAt: now }));
   }
   const replaced = mirrorList.filter((m) => m.replaceAddresses);
   for (const part of chunks(replaced)) {
-    ops.push(db.mirrorAddress.deleteMany({ where: { shop, customerShopifyId: { in: part.map((m) => m.row.shopifyId) } } }));
+    ops.push(...deleteWhereIn(db, "MirrorAddress", shop, "customerShopifyId", part.map((m) => m.row.shopifyId)));
     const addresses = part.flatMap((m) => m.addresses);
     // An address id belongs to one customer; a stale row under another customer is replaced.
     if (addresses.length) {
       for (const a of chunks(addresses)) {
-        ops.push(db.mirrorAddress.deleteMany({ where: { shop, shopifyId: { in: a.map((x) => x.shopifyId) } } }));
+        ops.push(...deleteWhereIn(db, "MirrorAddress", shop, "shopifyId", a.map((x) => x.shopifyId)));
         ops.push(...insertMany(db, "MirrorAddress", a));
       }
     }

@@ -27,7 +27,7 @@ describe("@shopify/shopify-api against the simulator", () => {
     const res = await admin.graphql(`{ customers(first: 5) { nodes { id firstName defaultEmailAddress { emailAddress } } } }`);
     const body = await res.json();
     expect(body.data.customers.nodes).toEqual([{ id: "gid://shopify/Customer/42", firstName: "Åsa", defaultEmailAddress: { emailAddress: "asa@example.test" } }]);
-    expect(body.extensions.cost.throttleStatus.maximumAvailable).toBe(2000);
+    expect(body.extensions?.cost.throttleStatus.maximumAvailable).toBe(2000);
     // Background work later uses the stored offline session.
     const { admin: background } = await h.app.shopify.unauthenticated.admin(shop);
     const again = await (await background.graphql(`{ customersCount { count } }`)).json();
