@@ -109,7 +109,7 @@ describe("npm run erp -- export", () => {
     expect(r).toMatchObject({ code: 0, out: `Exported 5 ERP customers of ${SHOP} to ${file}.\n` });
     const text = readFileSync(file, "utf8");
     expect(text.startsWith("\uFEFFno,name,name2,contact,")).toBe(true);
-    expect(text).toContain('"Königstraße 5\nHinterhaus"');
+    expect(text).toContain('"Café ""Zoë"" ☕🎉"');
 
     const screen = await erp(["export", "-", "--shop", SHOP, "--semicolon"]);
     expect(screen.code).toBe(0);

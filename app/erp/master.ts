@@ -5,8 +5,18 @@ import { z } from "zod";
 import { clean, charLength } from "../sync/text";
 import { ERP_CUSTOMER_TEXT_FIELDS, emptyErpCustomer, toErpCustomer, type ErpCustomer } from "./fields";
 
+// ERP fields are single lines: a line break or tab inside a value (a multi-line spreadsheet cell) becomes one
+// space; other control characters (NUL, escape…) would break the ERP and Shopify sides and are refused.
+const CONTROL = /[\u0000-\u001F\u007F]/u;
+const oneLine = (v: unknown) => (typeof v === "string" ? v.replace(/\s*[\r\n\t]+\s*/gu, " ") : v);
 const textField = (max: number, label: string) =>
-  z.preprocess((v) => clean(v), z.string().refine((s) => charLength(s) <= max, { message: `${label} can be at most ${max} characters` }));
+  z.preprocess(
+    (v) => clean(oneLine(v)),
+    z
+      .string()
+      .refine((s) => !CONTROL.test(s), { message: `${label} contains a control character (such as a line break); remove it` })
+      .refine((s) => charLength(s) <= max, { message: `${label} can be at most ${max} characters` }),
+  );
 
 const shape: Record<string, z.ZodTypeAny> = {};
 for (const [k, max] of Object.entries(ERP_CUSTOMER_TEXT_FIELDS)) shape[k] = textField(max, k).optional();

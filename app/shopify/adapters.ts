@@ -142,7 +142,8 @@ export function orderFromGraphql(n: any): ShopifyOrder {
 }
 
 export function orderFromRest(p: any): ShopifyOrder {
-  const customer = p.customer ? customerFromRest(p.customer) : null;
+  // A customer block without an id (`{}`) is no customer: the order is a guest order.
+  const customer = p.customer && (p.customer.id || p.customer.admin_graphql_api_id) ? customerFromRest(p.customer) : null;
   return {
     id: p.admin_graphql_api_id ? String(p.admin_graphql_api_id) : orderGid(p.id),
     name: clean(p.name),

@@ -33,7 +33,8 @@ function entry(code: LogCode, message: string, shopifyCustomerId: string, erpCus
 
 export function isUnchanged(c: ShopifyCustomer, existing: MirrorWithAddresses | undefined): boolean {
   if (!existing || existing.needsMatch || existing.deletedInShopify) return false;
-  if (c.updatedAt && existing.updatedAt) return Date.parse(c.updatedAt) <= existing.updatedAt.getTime() && sameContent(c, existing);
+  const at = c.updatedAt ? Date.parse(c.updatedAt) : NaN;
+  if (!Number.isNaN(at) && existing.updatedAt) return at <= existing.updatedAt.getTime() && sameContent(c, existing);
   return sameContent(c, existing);
 }
 
@@ -65,6 +66,12 @@ export function processCustomer(
   const undo: Array<() => void> = [];
   const work: RecordWork = { shopifyCustomerId: c.id, logs, rollback: () => undo.reverse().forEach((f) => f()) };
 
+  // Without an id the customer cannot be mirrored or told apart from another: refuse it, write nothing.
+  if (!/^gid:\/\/shopify\/Customer\/\d+$/.test(c.id)) {
+    ctx.counts.failed++;
+    logs.push(entry("internal", `Shopify sent a customer without a valid id (${JSON.stringify(c.id).slice(0, 60)}); it was ignored.`, ""));
+    return { erpCustomerNo: "", action: "skipped", work };
+  }
   // Fix (ordering rule): an older customers/update delivered after a newer one used to overwrite the mirror and,
   // with shopifyCanUpdateCustomers, the ERP customer with the older data. A stale customer is now ignored; when the
   // caller forces processing (an order's customer, a link to match again) the stored, newer data is used instead.
@@ -118,7 +125,8 @@ export function processCustomer(
       }
       if (match.addressId) linkAddress(addresses, match.addressId, linkNo, next);
       if (canUpdateErp && updateErp(ctx, c, linkNo, work, undo)) action = "updated";
-    } else if (settings.autoCreateUnknownCustomers && settings.customerImport !== "none") {
+    } else if (settings.autoCreateUnknownCustomers && settings.customerImport !== "none" && settings.customerMappingType !== "defaultCustomer") {
+      // (defaultCustomer mapping: Sync mirrors but links and creates none; orders go to the default customer.)
       const created = createErp(ctx, c, addresses, work, undo);
       if (created) {
         linkNo = created.no;

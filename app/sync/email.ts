@@ -17,6 +17,8 @@ export function isValidEmail(email: string): boolean {
   const domain = e.slice(at + 1);
   if (local.length > 64 || local.startsWith(".") || local.endsWith(".") || local.includes("..")) return false;
   if (/[<>()[\]\\,;:"@]/u.test(local)) return false;
+  // The domain is a host name: no path, port, query or user part may hide behind it.
+  if (/[\s/\\:?#@[\]%]/u.test(domain)) return false;
   let ascii: string;
   try {
     ascii = new URL(`http://${domain}`).hostname;

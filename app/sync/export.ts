@@ -25,7 +25,7 @@ import { loadMirrors, mirrorWrites, nextMirror, type MirrorWithAddresses } from 
 import { exportNames } from "./names";
 import { toE164 } from "./phone";
 import { finishRun, startRun, type RunSummary, type RunTrigger } from "./runs";
-import { clean } from "./text";
+import { clean, hasDigit } from "./text";
 import type { LogCode } from "./codes";
 
 export interface DesiredShopify {
@@ -52,7 +52,7 @@ export function desiredFor(ctx: SyncContext, c: ErpCustomer, current?: { firstNa
   }
   const iso = country.isoCode;
   let phone = "";
-  if (clean(c.phoneNo)) {
+  if (hasDigit(clean(c.phoneNo))) {
     const e164 = toE164(c.phoneNo, iso);
     if (!e164) return { ok: false, code: "invalidPhone", message: `"${clean(c.phoneNo)}" is not a valid phone number for ${iso}.` };
     phone = e164;

@@ -75,7 +75,12 @@ export async function loadMirrors(db: PrismaClient, shop: string, ids: string[])
   return out;
 }
 
-const toDate = (s: string | null) => (s ? new Date(s) : null);
+/** A Shopify timestamp as a Date; a missing or malformed one is null (never an Invalid Date that fails a write). */
+export function toDate(s: string | null | undefined): Date | null {
+  if (!s) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
 
 /**
  * The mirror row and address rows after applying a Shopify customer to what is stored. Addresses: a payload

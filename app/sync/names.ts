@@ -113,7 +113,20 @@ export function exportNames(
     break;
   }
   let company = "";
-  if (s.nameSource === "companyName") company = clean(c.name);
-  else if (s.name2Source === "companyName") company = clean(c.name2);
+  if (s.nameSource === "companyName") {
+    company = clean(c.name);
+    // A person without a company got their own name as `name` on import (name2 then stays empty, spec §6): that is
+    // no company, and sending it would add the person's name as their address company in Shopify.
+    const person = collapse([firstName, lastName].filter(Boolean).join(" "));
+    if (!clean(c.name2) && company && person && looseEqualText(company, person, s.nameSource === "companyName" ? s.contactSource : s.nameSource, firstName, lastName)) company = "";
+  } else if (s.name2Source === "companyName") company = clean(c.name2);
   return { firstName, lastName, company };
+}
+
+/** Is `text` this person's name, in either order? */
+function looseEqualText(text: string, _person: string, _source: string, firstName: string, lastName: string): boolean {
+  const t = collapse(text).toLocaleLowerCase();
+  const a = collapse([firstName, lastName].filter(Boolean).join(" ")).toLocaleLowerCase();
+  const b = collapse([lastName, firstName].filter(Boolean).join(" ")).toLocaleLowerCase();
+  return t === a || t === b;
 }

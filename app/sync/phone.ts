@@ -59,6 +59,7 @@ export function phonesMatch(a: PhoneKey | null, b: PhoneKey | null): boolean {
   if (!a || !b) return false;
   if (a.e164 && b.e164) return a.e164 === b.e164;
   if (!a.last9 || !b.last9) return false;
-  const n = Math.min(a.last9.length, b.last9.length);
-  return a.last9.slice(-n) === b.last9.slice(-n);
+  // The last 9 digits (fewer only when the whole number is shorter) must be equal: "123 45 67" is not the end of
+  // "+46 8 123 45 67" (…681234567), while "0474 12 34 56" and "+32 474 12 34 56" share 474123456.
+  return a.last9 === b.last9;
 }
