@@ -197,3 +197,11 @@ function emptyRow(no: string) {
     templateCode: "", genBusPostingGroup: "", customerPostingGroup: "", vatBusPostingGroup: "", paymentTermsCode: "", taxAreaCode: "", taxLiable: false, blocked: false,
   };
 }
+
+describe("customer numbers ignore case against the master too", () => {
+  it("a lower-case number in a file updates the existing customer instead of creating a second one", async () => {
+    expect(await importErpCsv(db, SHOP, "no,name\nC00001,Karin\n")).toMatchObject({ created: 1, updated: 0 });
+    expect(await importErpCsv(db, SHOP, "no,name\nc00001,Karin Lund\n")).toMatchObject({ created: 0, updated: 1 });
+    expect((await customers()).map((r) => [r.no, r.name])).toEqual([["C00001", "Karin Lund"]]);
+  });
+});

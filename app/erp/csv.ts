@@ -92,11 +92,15 @@ export async function importErpCsv(
     throw e;
   }
 
-  const existing = new Set(
-    rows.length
-      ? (await db.erpCustomer.findMany({ where: { shop, no: { in: rows.map((r) => r.no) } }, select: { no: true } })).map((r) => r.no)
-      : [],
+  // Customer numbers are compared ignoring case, as within the file: "c00001" in a file is the existing C00001.
+  const byUpper = new Map(
+    rows.length ? (await db.erpCustomer.findMany({ where: { shop }, select: { no: true } })).map((r) => [r.no.toUpperCase(), r.no] as const) : [],
   );
+  for (const r of rows) {
+    const known = byUpper.get(r.no.toUpperCase());
+    if (known) r.no = known;
+  }
+  const existing = new Set(rows.filter((r) => byUpper.has(r.no.toUpperCase())).map((r) => r.no));
   const good: ParsedRow[] = [];
   for (const r of rows) {
     if (!existing.has(r.no) && !clean(r.patch.name)) {
