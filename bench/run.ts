@@ -6,8 +6,9 @@ import { BENCH_DIR } from "./lib/proc";
 import { benchImport } from "./import";
 
 const args = process.argv.slice(2);
-const which = args.filter((a) => !a.startsWith("--"));
-const sizesArg = args.find((a) => a.startsWith("--sizes="))?.split("=")[1];
+const sizesAt = args.findIndex((a) => a === "--sizes" || a.startsWith("--sizes="));
+const sizesArg = sizesAt < 0 ? undefined : args[sizesAt].includes("=") ? args[sizesAt].split("=")[1] : args[sizesAt + 1];
+const which = args.filter((a, i) => !a.startsWith("--") && !(sizesAt >= 0 && i === sizesAt + 1 && !args[sizesAt].includes("=")));
 const all = which.length === 0;
 const out: Record<string, unknown> = { machine: `${process.platform} ${process.arch}, node ${process.version}`, at: new Date().toISOString() };
 

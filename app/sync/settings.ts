@@ -103,7 +103,10 @@ export async function saveSettings(
   if (change.shopifyCanUpdateCustomers === true && change.canUpdateShopifyCustomers === undefined) next.canUpdateShopifyCustomers = false;
   const problems = o.strict ? await validateSettings(db, shop, next) : shapeProblems(next);
   if (problems.length) throw new SettingsError(problems);
-  await db.shopSettings.upsert({ where: { shop }, create: { shop, ...next }, update: next });
+  // A new import mode reads from the start again: customers a previous mode did not read are not skipped for good.
+  const resetWatermark = change.customerImport !== undefined && change.customerImport !== current.customerImport;
+  const update = resetWatermark ? { ...next, customerWatermark: null } : next;
+  await db.shopSettings.upsert({ where: { shop }, create: { shop, ...next }, update });
   return next;
 }
 

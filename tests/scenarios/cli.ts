@@ -1,5 +1,5 @@
 // npm run scenario -- <file.json | folder/> [--dump]
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { startHarness } from "../support/app-harness";
 import { runScenarioFile } from "./runner";
@@ -48,6 +48,7 @@ async function main() {
     }
   } finally {
     await h.close();
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(h.dbFile + suffix, { force: true });
   }
   console.log(`${passed} passed, ${failed} failed${pendingCount ? ` (${pendingCount} pending)` : ""}`);
   process.exit(failed ? 1 : 0);

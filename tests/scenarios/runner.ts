@@ -17,6 +17,8 @@ export interface ScenarioResult {
   state?: any;
 }
 
+const TOP_LEVEL_KEYS = new Set(["name", "description", "settings", "erp", "countrySetup", "taxAreas", "shopify", "mirror", "steps", "expect"]);
+
 const KNOWN_STEPS = new Set([
   "syncCustomers", "addCustomersToShopify", "webhook", "importOrders", "shopify.setCustomer", "shopify.deleteCustomer",
   "erp.setCustomer", "erp.deleteCustomer", "settings", "link", "simulator.fault",
@@ -29,7 +31,16 @@ export async function runScenarioFile(h: Harness, file: string, o: { dump?: bool
   } catch (e) {
     return { file, name: file, passed: false, pending: [], diffs: [], error: `Cannot read scenario: ${(e as Error).message}` };
   }
-  const name = scenario.name ?? file;
+  const name = scenario?.name ?? file;
+  const unknown = Object.keys(scenario ?? {}).filter((k) => !TOP_LEVEL_KEYS.has(k));
+  if (!scenario || typeof scenario !== "object" || Array.isArray(scenario)) {
+    return { file, name, passed: false, pending: [], diffs: [], error: "A scenario file must hold one JSON object (FORMAT.md)." };
+  }
+  if (unknown.length) return { file, name, passed: false, pending: [], diffs: [], error: `Unknown top-level keys: ${unknown.join(", ")} (FORMAT.md lists the keys).` };
+  if (!scenario.expect || typeof scenario.expect !== "object") {
+    return { file, name, passed: false, pending: [], diffs: [], error: 'The scenario has no "expect": there would be nothing to check.' };
+  }
+  if (!Array.isArray(scenario.steps)) return { file, name, passed: false, pending: [], diffs: [], error: 'The scenario has no "steps" list.' };
   const pending = (scenario.steps ?? []).map((s: any) => s.do).filter((d: string) => !KNOWN_STEPS.has(d));
   if (pending.length) return { file, name, passed: false, pending, diffs: [] };
   const knownNos = new Set<string>();

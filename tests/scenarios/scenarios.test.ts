@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startHarness, type Harness } from "../support/app-harness";
 import { runScenarioFile } from "./runner";
 
-const folders = [path.resolve(ROOT, "../shared/scenarios"), path.join(ROOT, "tests/scenarios/files")].filter((d) => existsSync(d));
-const files = folders.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(d, f)));
+// The shared scenarios are part of the contract: their folder missing is a failure, not fewer tests.
+const SHARED = path.resolve(ROOT, "../shared/scenarios");
+const folders = [SHARED, path.join(ROOT, "tests/scenarios/files")];
+const files = folders.filter((d) => existsSync(d)).flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(d, f)));
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,7 +19,9 @@ afterAll(async () => {
 });
 
 describe("scenarios", () => {
-  it("finds scenario files", () => {
+  it("finds the shared scenarios (../shared/scenarios) and the project's own", () => {
+    expect(existsSync(SHARED), `${SHARED} is missing: the shared scenarios live next to the project`).toBe(true);
+    expect(files.filter((f) => f.startsWith(SHARED)).length).toBeGreaterThan(0);
     expect(files.length).toBeGreaterThan(0);
   });
   for (const file of files) {
