@@ -67,7 +67,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   const { default: prisma } = await import("../db.server");
   if (!(await shopIsKnown(prisma, shop))) {
-    throw new CliError(`Unknown shop ${shop}: the app has no session, settings or customers for it. Check the domain, or open the app in Shopify admin once (or run npm run demo).`);
+    throw new CliError(`Unknown shop ${shop}: the app has no session, settings or customers for it. Check the domain, or open the app in Shopify admin once, or against npm run simulator add --connect-simulator (see README, Command line).`);
   }
   const csv = await import("../erp/csv");
 

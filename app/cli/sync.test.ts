@@ -112,7 +112,7 @@ describe("npm run sync", () => {
     expect(r).toMatchObject({
       code: 1,
       out: "",
-      err: "No offline session for unknown-shop.myshopify.com: open the app in Shopify admin once (or run npm run demo).\n",
+      err: "No offline session for unknown-shop.myshopify.com: open the app in Shopify admin once, or against npm run simulator add --connect-simulator (see README, Command line).\n",
     });
   });
 

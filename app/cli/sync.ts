@@ -25,7 +25,7 @@ Options:
                       from the simulator, exchanged for an offline token by the app) before running
   -h, --help          this text
 
-The shop needs a stored offline session: open the app in Shopify admin once (or run npm run demo).
+The shop needs a stored offline session: open the app in Shopify admin once, or against npm run simulator add --connect-simulator (see README, Command line).
 On a terminal a progress line shows read/total, created, updated, linked, skipped and failed.
 
 Exit codes:
@@ -77,7 +77,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (values["connect-simulator"]) await connectSimulator(shop, io);
   if (values.set?.length) await applySettings(prisma, shop, values.set, io);
   const session = await prisma.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
-  if (!session) throw new CliError(`No offline session for ${shop}: open the app in Shopify admin once (or run npm run demo).`);
+  if (!session) throw new CliError(`No offline session for ${shop}: open the app in Shopify admin once, or against npm run simulator add --connect-simulator (see README, Command line).`);
 
   let withErrors = false;
   for (const job of jobs) {

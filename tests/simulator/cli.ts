@@ -42,6 +42,10 @@ console.log(`  access token:  ${token}`);
 console.log(`  GraphQL:       POST ${sim.url}/admin/api/${sim.apiVersion}/graphql.json  (headers X-Shopify-Access-Token, X-Sim-Shop-Domain: ${shop})`);
 console.log(`  token exchange POST ${sim.url}/admin/oauth/access_token`);
 console.log(`  control API:   ${sim.url}/__sim/<method> (health, reset, setCustomer, customers, requests, fault, setBucket, ...)`);
+console.log("");
+console.log("Sync this store from the command line (in another terminal):");
+console.log(`  SHOPIFY_API_KEY=${env.SHOPIFY_API_KEY ?? "sim-api-key"} SHOPIFY_API_SECRET=${env.SHOPIFY_API_SECRET ?? "sim-api-secret"} SHOPIFY_APP_URL=http://127.0.0.1:3000 \\`);
+console.log(`  SHOPIFY_SIMULATOR_URL=${sim.url} npm run sync -- --shop ${shop} --connect-simulator --set customerImport=allCustomers`);
 
 const stop = async () => { await sim.close(); process.exit(0); };
 process.on("SIGINT", stop);
