@@ -76,6 +76,13 @@ export function startBackgroundWork() {
       globalThis.__customerSyncWorker = undefined;
     },
   };
+  // Ctrl+C or a platform's SIGTERM: let the running jobs finish, then leave (the queue's poll timer would keep the
+  // process alive otherwise). A job cut short by a hard kill is given back after the stale-lock time.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void globalThis.__customerSyncWorker?.stop().finally(() => process.exit(0));
+    });
+  }
 }
 
 export async function stopBackgroundWork() {
