@@ -257,6 +257,7 @@ export const en = {
     newCustomer: "New customer",
     addToShopify: "Add to Shopify",
     addedToShopify: "{exported} added to Shopify, {linked} linked to existing Shopify customers, {skipped} skipped",
+    addQueued: "Adding {count} customers to Shopify in the background. The sync log shows the result when it is done.",
     searchPlaceholder: "Search number, name, email, city",
     filters: { all: "All", linked: "In Shopify", unlinked: "Not in Shopify", blocked: "Blocked" } as Record<string, string>,
     columns: { no: "No.", name: "Name", email: "Email", phone: "Phone", city: "City", country: "Country/region", shopify: "Shopify" },

@@ -258,6 +258,7 @@ export const sv: Messages = {
     newCustomer: "Ny kund",
     addToShopify: "Lägg till i Shopify",
     addedToShopify: "{exported} tillagda i Shopify, {linked} länkade till befintliga Shopify-kunder, {skipped} överhoppade",
+    addQueued: "{count} kunder läggs till i Shopify i bakgrunden. Synkloggen visar resultatet när det är klart.",
     searchPlaceholder: "Sök nummer, namn, e-post, ort",
     filters: { all: "Alla", linked: "I Shopify", unlinked: "Inte i Shopify", blocked: "Spärrade" },
     columns: { no: "Nr", name: "Namn", email: "E-post", phone: "Telefon", city: "Ort", country: "Land/region", shopify: "Shopify" },

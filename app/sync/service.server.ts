@@ -67,6 +67,10 @@ export const jobHandlers: Record<string, JobHandler> = {
     const summary = await sync.syncCustomers(job.shop, { trigger: payload.trigger ?? "schedule" });
     if (summary.status === "failed") throw new Error(summary.message || "The sync failed");
   },
+  addCustomersToShopify: async (job: Job, payload: { nos: string[] | "all"; trigger?: RunTrigger }) => {
+    const summary = await sync.addCustomersToShopify(job.shop, payload.nos, payload.trigger ?? "manual");
+    if (summary.status === "failed") throw new Error(summary.message || "Adding customers to Shopify failed");
+  },
   importOrders: async (job: Job, payload: { trigger?: RunTrigger }) => {
     await sync.importOrders(job.shop, payload.trigger ?? "schedule");
   },
@@ -76,6 +80,11 @@ let queue: JobQueue | null = null;
 export function jobQueue(o?: { backoffScale?: number }): JobQueue {
   if (!queue) queue = new JobQueue(prisma, jobHandlers, { concurrency: 2, ...o });
   return queue;
+}
+
+/** "Add customers to Shopify" for a large selection, as a background job (its run shows in the sync log). */
+export async function startExportInBackground(shop: string, nos: string[] | "all", trigger: RunTrigger) {
+  return enqueue(prisma, { shop, kind: "addCustomersToShopify", key: `export:${shop}`, payload: { nos, trigger }, maxAttempts: 1 });
 }
 
 export async function startSyncInBackground(shop: string, trigger: RunTrigger) {
