@@ -15,17 +15,20 @@ export interface EnqueueInput {
   maxAttempts?: number;
 }
 
+/** The row of a new job (also for `createMany`, when many jobs are queued in one statement). */
+export function jobRow(j: EnqueueInput) {
+  return {
+    shop: j.shop,
+    kind: j.kind,
+    key: j.key ?? "",
+    payload: JSON.stringify(j.payload ?? {}),
+    runAt: j.runAt ?? new Date(),
+    maxAttempts: j.maxAttempts ?? 8,
+  };
+}
+
 export async function enqueue(db: PrismaClient | Prisma.TransactionClient, j: EnqueueInput): Promise<Job> {
-  return db.job.create({
-    data: {
-      shop: j.shop,
-      kind: j.kind,
-      key: j.key ?? "",
-      payload: JSON.stringify(j.payload ?? {}),
-      runAt: j.runAt ?? new Date(),
-      maxAttempts: j.maxAttempts ?? 8,
-    },
-  });
+  return db.job.create({ data: jobRow(j) });
 }
 
 /** Backoff after the n-th failure: 2 s, 4 s, 8 s … capped at 10 minutes (scaled by BACKOFF_SCALE for tests). */
@@ -48,31 +51,33 @@ export class JobQueue {
     private o: { concurrency?: number; pollMs?: number; backoffScale?: number; staleLockMs?: number } = {},
   ) {}
 
-  /** Claim the next runnable job whose key is not being worked on; null when there is none. */
+  /**
+   * Claim the next runnable job; null when there is none. Keyed jobs (a Shopify customer's webhooks, a Sync, an order
+   * import) of one shop run one at a time: they all read and write the shop's ERP master (its number series, the
+   * ERP customers matching sees), so two at once take the same customer number, miss a customer the other just
+   * created (and create it again), or clear the other's fresh link as stale. Jobs of different shops, and jobs
+   * without a key, run side by side. The claim is one conditional UPDATE, so it holds across workers and processes.
+   */
   async claim(): Promise<Job | null> {
     const now = new Date();
     await this.db.job.updateMany({
       where: { status: "running", lockedAt: { lt: new Date(now.getTime() - (this.o.staleLockMs ?? STALE_LOCK_MS)) } },
       data: { status: "queued", lockedAt: null, lockedBy: "" },
     });
-    const busy = await this.db.job.findMany({ where: { status: "running", key: { not: "" } }, select: { key: true } });
-    const busyKeys = busy.map((b) => b.key);
+    const busy = await this.db.job.findMany({ where: { status: "running", key: { not: "" } }, select: { shop: true }, distinct: ["shop"] });
+    const busyShops = busy.map((b) => b.shop);
     const candidates = await this.db.job.findMany({
-      where: { status: "queued", runAt: { lte: now }, ...(busyKeys.length ? { key: { notIn: busyKeys } } : {}) },
+      where: { status: "queued", runAt: { lte: now }, ...(busyShops.length ? { NOT: { shop: { in: busyShops }, key: { not: "" } } } : {}) },
       orderBy: [{ runAt: "asc" }, { id: "asc" }],
-      take: 5,
+      take: 20,
     });
     for (const c of candidates) {
-      // A key could have been taken by an earlier candidate of this same batch or another worker.
-      if (c.key) {
-        const taken = await this.db.job.count({ where: { key: c.key, status: "running" } });
-        if (taken) continue;
-      }
-      const won = await this.db.job.updateMany({
-        where: { id: c.id, status: "queued" },
-        data: { status: "running", lockedAt: now, lockedBy: this.worker, attempts: { increment: 1 } },
-      });
-      if (won.count === 1) return { ...c, status: "running", attempts: c.attempts + 1 };
+      // Another worker may have taken this job, or another keyed job of its shop, since the reads above.
+      const won = await this.db.$executeRaw`
+        UPDATE "Job" SET "status" = 'running', "lockedAt" = ${now}, "lockedBy" = ${this.worker}, "attempts" = "attempts" + 1
+        WHERE "id" = ${c.id} AND "status" = 'queued'
+          AND ("key" = '' OR NOT EXISTS (SELECT 1 FROM "Job" AS r WHERE r."status" = 'running' AND r."shop" = ${c.shop} AND r."key" <> ''))`;
+      if (won === 1) return { ...c, status: "running", lockedAt: now, lockedBy: this.worker, attempts: c.attempts + 1 };
     }
     return null;
   }
@@ -127,28 +132,55 @@ export class JobQueue {
     }
   }
 
-  /** Poll in the background (the app server), up to `concurrency` jobs at once. */
+  /**
+   * Poll in the background (the app server), up to `concurrency` jobs at once. When a job ends the worker looks for
+   * the next one at once instead of at the next poll: one shop's keyed jobs run one at a time, and a burst of webhooks
+   * would otherwise be worked off at one job per poll interval.
+   */
   start() {
     this.stopped = false;
-    const tick = async () => {
-      if (this.stopped) return;
-      try {
-        while (this.running.size < (this.o.concurrency ?? 2)) {
-          const job = await this.claim();
-          if (!job) break;
-          // A job whose bookkeeping write fails stays `running` and is given back after the stale-lock time; the
-          // rejection must not escape (an unhandled rejection ends the Node process).
-          const p = this.runOne(job)
-            .catch(() => undefined)
-            .finally(() => this.running.delete(p));
-          this.running.add(p);
-        }
-      } catch {
-        // the next tick tries again
+    this.wake();
+  }
+
+  private ticking = false;
+  private wakeAgain = false;
+
+  private wake() {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.wakeAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), 0);
+  }
+
+  private async tick() {
+    if (this.stopped) return;
+    this.ticking = true;
+    this.wakeAgain = false;
+    try {
+      while (this.running.size < (this.o.concurrency ?? 2)) {
+        const job = await this.claim();
+        if (!job) break;
+        // A job whose bookkeeping write fails stays `running` and is given back after the stale-lock time; the
+        // rejection must not escape (an unhandled rejection ends the Node process).
+        const p: Promise<void> = this.runOne(job)
+          .catch(() => undefined)
+          .finally(() => {
+            this.running.delete(p);
+            this.wake();
+          });
+        this.running.add(p);
       }
-      if (!this.stopped) this.timer = setTimeout(tick, this.o.pollMs ?? 500);
-    };
-    void tick();
+    } catch {
+      // the next tick tries again
+    } finally {
+      this.ticking = false;
+    }
+    if (this.stopped) return;
+    if (this.wakeAgain) this.wake();
+    else this.timer = setTimeout(() => void this.tick(), this.o.pollMs ?? 500);
   }
 
   async stop() {

@@ -25,6 +25,15 @@ export function webhookJobKey(topic: string, payload: any): string {
   return "";
 }
 
+/**
+ * A record whose writes failed (typically: two jobs of different customers took the same next ERP customer number
+ * at the same moment) is logged by the run, but the job must not end as done, or the customer is lost until a full
+ * Sync reads it again (never, under withOrderImport). The job fails and the queue retries it with a fresh context.
+ */
+function retryWhenFailed(failed: number) {
+  if (failed > 0) throw new Error(`${failed} record(s) could not be saved; the webhook is processed again`);
+}
+
 export async function handleWebhook(db: PrismaClient, shop: string, job: WebhookJob, gateway: () => Promise<ShopifyGateway>) {
   const { topic, payload } = job;
   switch (topic) {
@@ -33,16 +42,18 @@ export async function handleWebhook(db: PrismaClient, shop: string, job: Webhook
       const run = await startRun(db, shop, "webhook", "webhook");
       const ctx = await loadContext(db, shop, null, run.id);
       const s = ctx.settings;
+      let failed = 0;
       try {
         const importing = s.customerImport === "allCustomers" || (s.customerImport === "withOrderImport" && s.shopifyCanUpdateCustomers);
         if (importing) {
           await processPage(ctx, [customerFromRest(payload)], { purpose: "sync" }, s.customerImport === "withOrderImport");
         }
-        await finishRun(ctx, run.id);
+        failed = (await finishRun(ctx, run.id)).counts.failed;
       } catch (e) {
         await finishRun(ctx, run.id, e);
         throw e;
       }
+      retryWhenFailed(failed);
       return;
     }
     case "customers/delete": {
@@ -56,14 +67,16 @@ export async function handleWebhook(db: PrismaClient, shop: string, job: Webhook
     case "orders/create": {
       const run = await startRun(db, shop, "webhook", "order");
       const ctx = await loadContext(db, shop, null, run.id);
+      let failed = 0;
       try {
         ctx.counts.read++;
         await processOrder(ctx, orderFromRest(payload));
-        await finishRun(ctx, run.id);
+        failed = (await finishRun(ctx, run.id)).counts.failed;
       } catch (e) {
         await finishRun(ctx, run.id, e);
         throw e;
       }
+      retryWhenFailed(failed);
       return;
     }
     case "app/uninstalled":
