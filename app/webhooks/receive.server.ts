@@ -1,9 +1,8 @@
 // Receiving a webhook: authenticate (HMAC; a wrong one is a 401 and nothing is stored), record the delivery by
 // webhook id and event id (a duplicate gets 200 and no work), hand the work to the job queue, answer at once.
-import { Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
-import { enqueue } from "../jobs/queue";
+import { jobRow } from "../jobs/queue";
 import { webhookJobKey } from "../sync/webhooks";
 
 export function normalizeTopic(topic: string): string {
@@ -14,19 +13,81 @@ export function normalizeTopic(topic: string): string {
   return i < 0 ? t : `${t.slice(0, i)}/${t.slice(i + 1)}`;
 }
 
+interface Delivery {
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId: string | null;
+  payload: unknown;
+  done: (error?: unknown) => void;
+}
+
 export async function receiveWebhook(request: Request): Promise<Response> {
   const { topic: rawTopic, shop, payload, webhookId, eventId } = (await authenticate.webhook(request)) as any;
   const topic = normalizeTopic(String(rawTopic));
-  try {
-    // The receipt and its job in one transaction: if the job cannot be stored the receipt is not either, so the
-    // delivery fails and Shopify's retry is processed instead of being taken for a duplicate.
-    await prisma.$transaction(async (tx) => {
-      await tx.webhookReceipt.create({ data: { shop, webhookId: String(webhookId), eventId: eventId ? String(eventId) : null, topic } });
-      await enqueue(tx, { shop, kind: "webhook", key: webhookJobKey(topic, payload), payload: { topic, payload, webhookId: String(webhookId) } });
-    });
-  } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return new Response(null, { status: 200 });
-    throw e;
-  }
+  await new Promise<void>((resolve, reject) => {
+    pending.push({ shop, topic, webhookId: String(webhookId), eventId: eventId ? String(eventId) : null, payload, done: (e) => (e ? reject(e) : resolve()) });
+    if (!flushing) flushing = flush();
+  });
   return new Response(null, { status: 200 });
+}
+
+// Deliveries are recorded in groups: the deliveries that arrive while one group is being written go together into
+// the next transaction (a receipt and a job each, two statements for the whole group). Under a burst this keeps
+// the answer time short; a lone delivery is written at once. Until its group is committed a delivery is not
+// answered, and if the group fails every delivery of it gets a 500 and Shopify sends it again.
+const pending: Delivery[] = [];
+let flushing: Promise<void> | null = null;
+const GROUP = 200;
+
+async function flush() {
+  try {
+    await new Promise((r) => setImmediate(r));
+    while (pending.length) {
+      const group = pending.splice(0, GROUP);
+      try {
+        await record(group);
+        for (const d of group) d.done();
+      } catch (e) {
+        for (const d of group) d.done(e);
+      }
+    }
+  } finally {
+    flushing = null;
+  }
+}
+
+/**
+ * The receipts and jobs of a group in one transaction: a job is never lost behind a stored receipt (a failed job
+ * insert fails the group and Shopify's retry is processed, not taken for a duplicate). A delivery is a duplicate
+ * when its webhook id, or its (shop, topic, event id), was seen before or earlier in the group. Duplicates are found
+ * by reading, not by a failing insert: a failed statement would roll the transaction back, and on the app's one
+ * shared SQLite connection a rollback also discards what other requests and jobs wrote meanwhile
+ * (tests/reliability/sqlite-connection.test.ts).
+ */
+async function record(group: Delivery[]) {
+  await prisma.$transaction(async (tx) => {
+    const eventIds = group.flatMap((d) => (d.eventId ? [d.eventId] : []));
+    const seen = await tx.webhookReceipt.findMany({
+      where: { OR: [{ webhookId: { in: group.map((d) => d.webhookId) } }, ...(eventIds.length ? [{ eventId: { in: eventIds } }] : [])] },
+      select: { webhookId: true, shop: true, topic: true, eventId: true },
+    });
+    const ids = new Set(seen.map((r) => r.webhookId));
+    const events = new Set(seen.flatMap((r) => (r.eventId ? [`${r.shop}\u0001${r.topic}\u0001${r.eventId}`] : [])));
+    const fresh: Delivery[] = [];
+    for (const d of group) {
+      const event = d.eventId ? `${d.shop}\u0001${d.topic}\u0001${d.eventId}` : null;
+      if (ids.has(d.webhookId) || (event && events.has(event))) continue;
+      ids.add(d.webhookId);
+      if (event) events.add(event);
+      fresh.push(d);
+    }
+    if (!fresh.length) return;
+    await tx.webhookReceipt.createMany({ data: fresh.map((d) => ({ shop: d.shop, webhookId: d.webhookId, eventId: d.eventId, topic: d.topic })) });
+    await tx.job.createMany({
+      data: fresh.map((d) =>
+        jobRow({ shop: d.shop, kind: "webhook", key: webhookJobKey(d.topic, d.payload), payload: { topic: d.topic, payload: d.payload, webhookId: d.webhookId } }),
+      ),
+    });
+  });
 }

@@ -79,6 +79,21 @@ describe("receipts and duplicates", () => {
     expect(await db().syncLogEntry.count({ where: { shop: SHOP, shopifyCustomerId: gid(102), code: "created" } })).toBe(1);
   });
 
+  it("a burst of 20 distinct deliveries, each sent twice at once, plus 5 retries under new webhook ids with the same event ids: 20 receipts and 20 jobs in all", async () => {
+    for (let n = 130; n < 150; n++) h.sim.setCustomer(SHOP, seCustomer(n));
+    const firsts = Array.from({ length: 20 }, (_, i) => signedWebhook(h.webhookUrl, SHOP, "customers/create", payloadOf(130 + i)));
+    const retries = firsts.slice(0, 5).map((w) => signedWebhook(h.webhookUrl, SHOP, "customers/create", JSON.parse(w.body), { eventId: w.eventId }));
+    const statuses = await Promise.all([...firsts, ...firsts, ...retries].map((w) => post(w)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const keys = firsts.map((_, i) => gid(130 + i));
+    expect(await db().webhookReceipt.count({ where: { webhookId: { in: firsts.map((w) => w.webhookId) } } })).toBe(20);
+    expect(await db().webhookReceipt.count({ where: { webhookId: { in: retries.map((w) => w.webhookId) } } })).toBe(0);
+    expect(await db().job.count({ where: { shop: SHOP, key: { in: keys } } })).toBe(20);
+    await drain(h);
+    expect(await db().mirrorCustomer.count({ where: { shop: SHOP, shopifyId: { in: keys } } })).toBe(20);
+    expect(await db().erpCustomer.count({ where: { shop: SHOP, email: { in: keys.map((_, i) => `kund${130 + i}@example.test`) } } })).toBe(20);
+  });
+
   it("rule: a delivery is a duplicate when its webhook id OR its (shop, topic, event id) was seen — the same event id under a new webhook id queues no second job", async () => {
     h.sim.setCustomer(SHOP, seCustomer(103));
     const first = signedWebhook(h.webhookUrl, SHOP, "customers/create", payloadOf(103));
