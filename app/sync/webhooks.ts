@@ -45,8 +45,12 @@ export async function handleWebhook(db: PrismaClient, shop: string, job: Webhook
       let failed = 0;
       try {
         const importing = s.customerImport === "allCustomers" || (s.customerImport === "withOrderImport" && s.shopifyCanUpdateCustomers);
-        if (importing) {
-          await processPage(ctx, [customerFromRest(payload)], { purpose: "sync" }, s.customerImport === "withOrderImport");
+        const customer = customerFromRest(payload);
+        // A delivery about a customer Shopify has deleted arrived late (after customers/delete): Shopify never reuses
+        // a customer id, so it must not bring the mirror back, link it or create an ERP customer for it.
+        const deleted = await db.mirrorCustomer.count({ where: { shop, shopifyId: customer.id, deletedInShopify: true } });
+        if (importing && !deleted) {
+          await processPage(ctx, [customer], { purpose: "sync" }, s.customerImport === "withOrderImport");
         }
         failed = (await finishRun(ctx, run.id)).counts.failed;
       } catch (e) {

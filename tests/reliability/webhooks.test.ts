@@ -205,6 +205,26 @@ describe("customers/delete and app/uninstalled", () => {
     expect(h.sim.customers(SHOP).some((c) => c.id === gid(120))).toBe(false);
   });
 
+  it("a customers/update that was sent before the customer's deletion but arrives after customers/delete does not bring the mirror back, link it or create an ERP customer", async () => {
+    h.sim.setCustomer(SHOP, seCustomer(121, { updatedAt: "2026-11-03T09:00:00Z" }));
+    expect(await post(signedWebhook(h.webhookUrl, SHOP, "customers/create", payloadOf(121)))).toBe(200);
+    await drain(h);
+    const linkedTo = (await db().mirrorCustomer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: gid(121) } } })).erpCustomerNo;
+    // Changed at 09:05 (its customers/update is delayed), deleted at 09:06 (customers/delete arrives first).
+    h.sim.setCustomer(SHOP, seCustomer(121, { last: "Sent", email: "kund121.ny@example.test", updatedAt: "2026-11-03T09:05:00Z" }));
+    const lateUpdate = h.sim.webhookPayload(SHOP, "customers/update", gid(121));
+    const deletion = h.sim.webhookPayload(SHOP, "customers/delete", gid(121));
+    h.sim.deleteCustomer(SHOP, gid(121));
+    const erpCount = await db().erpCustomer.count({ where: { shop: SHOP } });
+    expect(await post(signedWebhook(h.webhookUrl, SHOP, "customers/delete", deletion))).toBe(200);
+    await drain(h);
+    expect(await post(signedWebhook(h.webhookUrl, SHOP, "customers/update", lateUpdate))).toBe(200);
+    await drain(h);
+    expect(await db().mirrorCustomer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: gid(121) } } })).toMatchObject({ deletedInShopify: true, erpCustomerNo: "", linkSource: "" });
+    expect(await db().erpCustomer.count({ where: { shop: SHOP } })).toBe(erpCount);
+    expect(await db().erpCustomer.findUniqueOrThrow({ where: { shop_no: { shop: SHOP, no: linkedTo } } })).toMatchObject({ email: "kund121@example.test" });
+  });
+
   it("app/uninstalled removes the shop's sessions and keeps every other row", async () => {
     const other = "reliability-webhooks-other.myshopify.com";
     await h.addSession(other);
