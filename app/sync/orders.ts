@@ -82,8 +82,9 @@ async function resolveCustomer(ctx: SyncContext, customer: ShopifyCustomer, bill
     if (linkedAddress) billToNo = linkedAddress.erpCustomerNo;
   }
   const out = processCustomer(ctx, customer, existing, { purpose: "order", billTo, force: !existing?.erpCustomerNo });
-  await commit(ctx, [out.work]);
-  if (!out.erpCustomerNo) return null;
+  const failed = await commit(ctx, [out.work]);
+  // A customer whose record could not be saved is no customer for the order (it would point at nothing).
+  if (!out.erpCustomerNo || failed.length) return null;
   return {
     sellToCustomerNo: out.erpCustomerNo,
     billToCustomerNo: billToNo || out.erpCustomerNo,

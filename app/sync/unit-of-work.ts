@@ -72,11 +72,13 @@ export function writeOps(ctx: SyncContext, work: RecordWork[]): Prisma.PrismaPro
   return ops;
 }
 
-export async function commit(ctx: SyncContext, work: RecordWork[]) {
-  if (!work.length) return;
+/** Commit the records' writes; returns the records that could not be saved (each logged `internal`). */
+export async function commit(ctx: SyncContext, work: RecordWork[]): Promise<RecordWork[]> {
+  const failed: RecordWork[] = [];
+  if (!work.length) return failed;
   try {
     await ctx.db.$transaction(writeOps(ctx, work));
-    return;
+    return failed;
   } catch {
     // fall through to one record at a time
   }
@@ -85,6 +87,7 @@ export async function commit(ctx: SyncContext, work: RecordWork[]) {
       await ctx.db.$transaction(writeOps(ctx, [w]));
     } catch (e) {
       w.rollback?.();
+      failed.push(w);
       ctx.counts.failed++;
       await ctx.db.syncLogEntry.createMany({
         data: ctx.log.rows([
@@ -99,4 +102,5 @@ export async function commit(ctx: SyncContext, work: RecordWork[]) {
       });
     }
   }
+  return failed;
 }
