@@ -15,7 +15,9 @@ export async function benchImport(sizes: number[]) {
       const db = path.join(ROOT, "tmp", `bench-import-${n}.sqlite`);
       const env = { BENCH_SIM_URL: first.url, BENCH_TOKEN: first.token, BENCH_CUSTOMERS: String(n), BENCH_DB: db };
       await runJsonChild(path.join(BENCH_DIR, "lib/import-run.ts"), { ...env, BENCH_PHASE: "prepare" });
-      const r = await runJsonChild(path.join(BENCH_DIR, "lib/import-run.ts"), { ...env, BENCH_PHASE: "run" });
+      // BENCH_HEAP_MB caps the app process's V8 old space (as a deployment would with --max-old-space-size).
+      const heap: Record<string, string> = process.env.BENCH_HEAP_MB ? { NODE_OPTIONS: `--max-old-space-size=${process.env.BENCH_HEAP_MB}` } : {};
+      const r = await runJsonChild(path.join(BENCH_DIR, "lib/import-run.ts"), { ...env, ...heap, BENCH_PHASE: "run" });
       // One request per customer: a customer(id) read costs the node's cost; ids themselves come in pages.
       const perCustomer = n * CUSTOMER_NODE_COST;
       results.push({ customers: n, ...r, onePerCustomerPoints: perCustomer, pointsRatio: r.points / perCustomer });

@@ -110,7 +110,7 @@ export async function loadContext(
   gateway: ShopifyGateway | null,
   runId: number | null = null,
 ): Promise<SyncContext> {
-  const [settings, company, countries, templates, setup, taxAreas, series, customers] = await Promise.all([
+  const [settings, company, countries, templates, setup, taxAreas, series] = await Promise.all([
     loadSettings(db, shop),
     db.companyInformation.findUnique({ where: { shop } }),
     db.erpCountry.findMany({ where: { shop } }),
@@ -118,7 +118,6 @@ export async function loadContext(
     db.countrySetup.findMany({ where: { shop } }),
     db.taxArea.findMany({ where: { shop } }),
     db.numberSeries.findUnique({ where: { shop } }),
-    db.erpCustomer.findMany({ where: { shop } }),
   ]);
   const countriesByCode = new Map(countries.map((c) => [c.code.toUpperCase(), { code: c.code, isoCode: clean(c.isoCode).toUpperCase(), name: c.name }]));
   const erpCodeByIso = new Map<string, string>();
@@ -130,7 +129,14 @@ export async function loadContext(
   const isoOf = (code: string) => countriesByCode.get(clean(code).toUpperCase())?.isoCode ?? "";
   const companyIso = isoOf(companyInfo.countryCode) || (/^[A-Z]{2}$/i.test(companyInfo.countryCode) ? companyInfo.countryCode.toUpperCase() : "");
   const erp = new ErpIndex({ isoOf, companyIso });
-  for (const row of customers) erp.add(toErpCustomer(row));
+  // In pages: one query returning 100,000 rows costs several hundred MB at once in the client.
+  let after = "";
+  for (;;) {
+    const rows = await db.erpCustomer.findMany({ where: { shop, no: { gt: after } }, orderBy: { no: "asc" }, take: 5000 });
+    for (const row of rows) erp.add(toErpCustomer(row));
+    if (rows.length < 5000) break;
+    after = rows[rows.length - 1].no;
+  }
   return {
     db,
     shop,

@@ -11,6 +11,7 @@ import { customerFromMirror, loadMirrors, rowOf } from "./mirror";
 import { pushLinkedChanges } from "./export";
 import { finishRun, saveProgress, startRun, type RunSummary, type RunTrigger } from "./runs";
 import { commit, type RecordWork } from "./unit-of-work";
+import { reclaimMemory } from "./memory";
 
 /** Read overlap behind the watermark, for Shopify's search-index lag. */
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;
@@ -68,13 +69,20 @@ async function importChanged(ctx: SyncContext, runId: number, watermark: Date | 
   const total = await countCustomers(gw, query);
   await saveProgress(ctx, runId, total);
   const useBulk = readMode === "bulk" || (readMode === "auto" && total > BULK_THRESHOLD);
+  reclaimMemory(); // after loading the ERP index
   const pages = useBulk
     ? bulkCustomers(gw, bulkCustomersQuery(query), {
         onProblem: (p) => ctx.log.add("internal", p.message),
       })
     : customersPaged(gw, query);
+  let pagesSinceCollect = 0;
   for await (const page of pages) {
     await processPage(ctx, page, { purpose: "sync" }, onlyMirrored);
+    pagesSinceCollect += page.length;
+    if (pagesSinceCollect >= 2500) {
+      reclaimMemory();
+      pagesSinceCollect = 0;
+    }
     await ctx.log.flush();
     await saveProgress(ctx, runId, total);
   }
