@@ -8,8 +8,90 @@ declare global {
   var __prisma: PrismaClient | undefined;
 }
 
+/** A FIFO lock: `acquire()` resolves with the function that releases it. */
+class Lock {
+  private tail: Promise<void> = Promise.resolve();
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => next);
+    return ready;
+  }
+}
+
+/**
+ * The adapter keeps one SQLite connection and serialises transactions among themselves, but a statement sent outside
+ * a transaction while one is open runs on that connection inside it, and is undone if it rolls back: another
+ * request's write, answered as done, silently lost (tests/reliability/sqlite-connection.test.ts). Here every
+ * statement outside a transaction waits for the open transaction to end, and a transaction waits for them.
+ * Rule that follows: inside `$transaction(async (tx) => …)` use `tx`, never the outer client (it would wait forever).
+ */
+function serialised(factory: any): any {
+  const lock = new Lock();
+  const wrapAdapter = (adapter: any) => {
+    const locked =
+      (method: string) =>
+      async (...args: unknown[]) => {
+        const release = await lock.acquire();
+        try {
+          return await adapter[method](...args);
+        } finally {
+          release();
+        }
+      };
+    return new Proxy(adapter, {
+      get(target, prop, receiver) {
+        if (prop === "queryRaw" || prop === "executeRaw" || prop === "executeScript") return locked(prop);
+        if (prop === "startTransaction") {
+          return async (...args: unknown[]) => {
+            const release = await lock.acquire();
+            let tx: any;
+            try {
+              tx = await target.startTransaction(...args);
+            } catch (e) {
+              release();
+              throw e;
+            }
+            let released = false;
+            const end = () => {
+              if (!released) (released = true), release();
+            };
+            return new Proxy(tx, {
+              get(t, p, r) {
+                if (p === "commit" || p === "rollback") {
+                  return async () => {
+                    try {
+                      return await t[p]();
+                    } finally {
+                      end();
+                    }
+                  };
+                }
+                const v = Reflect.get(t, p, r);
+                return typeof v === "function" ? v.bind(t) : v;
+              },
+            });
+          };
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  };
+  return new Proxy(factory, {
+    get(target, prop, receiver) {
+      if (prop === "connect" || prop === "connectToShadowDb") {
+        return async () => wrapAdapter(await target[prop]());
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
 export function createPrismaClient(url = databaseUrl()): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  return new PrismaClient({ adapter: serialised(new PrismaBetterSQLite3({ url })) });
 }
 
 const prisma: PrismaClient = globalThis.__prisma ?? createPrismaClient();

@@ -37,7 +37,7 @@ describe("one shared SQLite connection", () => {
     expect(await db.companyInformation.count()).toBe(2);
   });
 
-  it.fails("BUG (app/db.server.ts, Prisma's better-sqlite3 adapter): a write made by another request while a transaction is open is undone when that transaction rolls back", async () => {
+  it("a write made by another request while a transaction is open waits for it, and stays when that transaction rolls back", async () => {
     const tx = db.$transaction(async (t) => {
       await t.companyInformation.create({ data: { shop: "c.myshopify.com", name: "C" } });
       await sleep(50);
