@@ -74,6 +74,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   // Loaded here, not at the top: the app reads its environment (and the database URL) when these load.
   const { sync, prisma } = await import("../sync/service.server");
+  const { withShopLock } = await import("../jobs/queue");
   if (values["connect-simulator"]) await connectSimulator(shop, io);
   if (values.set?.length) await applySettings(prisma, shop, values.set, io);
   const session = await prisma.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
@@ -85,9 +86,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const progress = progressLine(io, job.kind === "customers" ? "Syncing customers" : "");
     let summary: RunSummary;
     try {
-      if (job.kind === "customers") summary = await sync.syncCustomers(shop, { trigger: "cli", onProgress: progress.update });
-      else if (job.kind === "export") summary = await sync.addCustomersToShopify(shop, job.nos, "cli");
-      else summary = await sync.importOrders(shop, "cli");
+      // Like a job of the shop's queue: waits for the app's running job of this shop, and holds the app's worker
+      // back from the shop while it runs (one writer of the shop's ERP master at a time).
+      summary = await withShopLock(
+        prisma,
+        shop,
+        TITLES[job.kind],
+        () => {
+          if (job.kind === "customers") return sync.syncCustomers(shop, { trigger: "cli", onProgress: progress.update });
+          if (job.kind === "export") return sync.addCustomersToShopify(shop, job.nos, "cli");
+          return sync.importOrders(shop, "cli");
+        },
+        { onWait: () => io.err(`Waiting for the app's running job of ${shop} to finish…\n`) },
+      );
     } catch (e) {
       progress.done();
       // A run that could not start (the session was refused): the service has logged it as authRequired.

@@ -189,3 +189,47 @@ export class JobQueue {
     await Promise.all([...this.running]);
   }
 }
+
+/**
+ * Run work outside the queue (the command line) as if it were a keyed job of the shop: it waits while a keyed job of
+ * that shop is running, and while it runs the queue claims none (the claim checks for a running keyed job of the
+ * shop). Without this, `npm run sync` beside the app's worker worked from a second snapshot of the ERP master.
+ */
+export async function withShopLock<T>(
+  db: PrismaClient,
+  shop: string,
+  label: string,
+  work: () => Promise<T>,
+  o: { pollMs?: number; onWait?: () => void; staleLockMs?: number } = {},
+): Promise<T> {
+  const owner = `cli-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
+  let waited = false;
+  for (;;) {
+    const now = iso(new Date());
+    const inserted = await db.$executeRawUnsafe(
+      `INSERT INTO "Job" ("shop", "kind", "key", "payload", "status", "attempts", "maxAttempts", "runAt", "lockedAt", "lockedBy", "lastError", "createdAt")
+       SELECT ?, 'externalRun', ?, ?, 'running', 1, 1, ?, ?, ?, '', ?
+       WHERE NOT EXISTS (SELECT 1 FROM "Job" WHERE "status" = 'running' AND "shop" = ? AND "key" <> '')`,
+      shop, `external:${shop}`, JSON.stringify({ label }), now, now, owner, now, shop,
+    );
+    if (inserted === 1) break;
+    if (!waited) o.onWait?.();
+    waited = true;
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
+  }
+  const job = await db.job.findFirst({ where: { lockedBy: owner, status: "running" } });
+  const refresh = setInterval(() => {
+    void db.job.updateMany({ where: { id: job?.id, status: "running" }, data: { lockedAt: new Date() } }).catch(() => {});
+  }, Math.max(10, Math.floor((o.staleLockMs ?? STALE_LOCK_MS) / 3)));
+  try {
+    const result = await work();
+    await db.job.updateMany({ where: { id: job?.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null } });
+    return result;
+  } catch (e) {
+    await db.job.updateMany({ where: { id: job?.id }, data: { status: "failed", finishedAt: new Date(), lockedAt: null, lastError: String((e as Error)?.message ?? e).slice(0, 2000) } });
+    throw e;
+  } finally {
+    clearInterval(refresh);
+  }
+}
