@@ -14,10 +14,11 @@ export interface RunSummary {
 }
 
 export async function startRun(db: PrismaClient, shop: string, kind: RunKind, trigger: RunTrigger) {
-  // A run of this kind still "running" after a day was cut short (the process was killed): close it as failed, so
-  // the sync log and the home page never show it as running forever.
+  // Runs of a shop take turns (its keyed jobs run one at a time, and the command line takes the same turn), so a run
+  // of this kind still "running" when a new one starts was cut short (its process was killed): close it as failed,
+  // so the sync log and the home page never show it as running forever.
   await db.syncRun.updateMany({
-    where: { shop, kind, status: "running", startedAt: { lt: new Date(Date.now() - 24 * 60 * 60_000) } },
+    where: { shop, kind, status: "running" },
     data: { status: "failed", endedAt: new Date(), message: "The run was interrupted (the app stopped while it ran)." },
   });
   return db.syncRun.create({ data: { shop, kind, trigger } });

@@ -138,7 +138,7 @@ describe("a Sync that dies in the middle and runs again", () => {
     await assertConverged(KILLED);
   }, 30_000);
 
-  it.fails("BUG: the run row of the killed Sync stays `running` forever (nothing closes a run whose process died; the UI shows it as still running)", async () => {
+  it("the run row of the killed Sync is closed as interrupted when the next run starts (never `running` forever)", async () => {
     const runs = await db().syncRun.findMany({ where: { shop: KILLED, kind: "syncCustomers" }, orderBy: { id: "asc" } });
     expect(runs).toHaveLength(2);
     expect(runs.map((r) => r.status)).not.toContain("running");
