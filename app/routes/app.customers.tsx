@@ -10,6 +10,7 @@ import { sync } from "../sync/service.server";
 import { LinkSourceBadge } from "../components/Badges";
 import { ErpCustomerPicker } from "../components/ErpCustomerPicker";
 import { ListFilters } from "../components/ListFilters";
+import { ListEmptyState } from "../components/ListEmptyState";
 import { ListPagination } from "../components/ListPagination";
 import { SyncProgress } from "../components/SyncProgress";
 import { toast } from "../components/toast";
@@ -213,11 +214,7 @@ export default function ShopifyCustomers() {
             onSelectionChange={handleSelectionChange}
             loading={busy}
             emptyState={
-              <div style={{ padding: "var(--p-space-800)", textAlign: "center" }}>
-                <Text as="p" tone="subdued">
-                  {data.q || data.filter !== "all" ? m.common.noResults : m.customers.empty}
-                </Text>
-              </div>
+              <ListEmptyState text={data.q || data.filter !== "all" ? m.common.noResults : m.customers.empty} />
             }
             headings={[
               { title: m.customers.columns.name },

@@ -11,6 +11,7 @@ import { importErpCsv } from "../erp/csv";
 import { startExportInBackground, sync } from "../sync/service.server";
 import { downloadFile } from "../components/download";
 import { ListFilters } from "../components/ListFilters";
+import { ListEmptyState } from "../components/ListEmptyState";
 import { ListPagination } from "../components/ListPagination";
 import { toast } from "../components/toast";
 import { useI18n } from "../i18n";
@@ -213,11 +214,7 @@ export default function ErpCustomers() {
             onSelectionChange={handleSelectionChange}
             loading={busy}
             emptyState={
-              <div style={{ padding: "var(--p-space-800)", textAlign: "center" }}>
-                <Text as="p" tone="subdued">
-                  {data.q || data.filter !== "all" ? m.common.noResults : m.erp.empty}
-                </Text>
-              </div>
+              <ListEmptyState text={data.q || data.filter !== "all" ? m.common.noResults : m.erp.empty} />
             }
             headings={[
               { title: m.erp.columns.no },

@@ -14,6 +14,7 @@ import { toast } from "../components/toast";
 import { useI18n } from "../i18n";
 import { requireAdmin } from "../ui/admin.server";
 import { LOG_PAGE_SIZE, logData } from "../ui/log.server";
+import { ListEmptyState } from "../components/ListEmptyState";
 
 const LEVELS = ["info", "warning", "skip", "error"] as const;
 const CODES = Object.keys(LOG_CODES) as Array<keyof typeof LOG_CODES>;
@@ -160,9 +161,7 @@ export default function SyncLog() {
                 selectable={false}
                 loading={navigation.state === "loading"}
                 emptyState={
-                  <div style={{ padding: "var(--p-space-800)", textAlign: "center" }}>
-                    <Text as="p" tone="subdued">{m.log.noEntries}</Text>
-                  </div>
+                  <ListEmptyState text={m.log.noEntries} />
                 }
                 headings={[
                   { title: m.log.time },

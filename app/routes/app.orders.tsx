@@ -10,6 +10,7 @@ import prisma from "../db.server";
 import { sync } from "../sync/service.server";
 import { ErpCustomerPicker } from "../components/ErpCustomerPicker";
 import { ListFilters } from "../components/ListFilters";
+import { ListEmptyState } from "../components/ListEmptyState";
 import { ListPagination } from "../components/ListPagination";
 import { toast } from "../components/toast";
 import { useI18n } from "../i18n";
@@ -180,9 +181,7 @@ export default function ImportedOrders() {
           itemCount={data.rows.length}
           selectable={false}
           emptyState={
-            <div style={{ padding: "var(--p-space-800)", textAlign: "center" }}>
-              <Text as="p" tone="subdued">{data.q || data.filter !== "all" ? m.common.noResults : m.orders.empty}</Text>
-            </div>
+            <ListEmptyState text={data.q || data.filter !== "all" ? m.common.noResults : m.orders.empty} />
           }
           headings={[
             { title: m.orders.columns.order },

@@ -6,7 +6,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Demo } from "../../scripts/demo";
 import { hasChromium, launch, open, screenshot, startApp, toasts, watch } from "./support";
 
-const WAIT = { timeout: 10_000, interval: 100 };
+// Generous: the machines are shared and a background sync competes with the page for the same SQLite connection.
+const WAIT = { timeout: 30_000, interval: 100 };
 
 describe.skipIf(!hasChromium)("admin flows", () => {
   let demo: Demo;

@@ -8,7 +8,9 @@ export default defineConfig({
     globalSetup: ["tests/e2e/global-setup.ts"],
     pool: "forks",
     fileParallelism: false,
-    testTimeout: 90_000,
+    testTimeout: 120_000,
+    // A browser flow that fails once on a loaded machine runs again; a real failure fails twice.
+    retry: 1,
     hookTimeout: 120_000,
     // The Shopify library logs every authenticated request at info level; keep the test output readable.
     onConsoleLog: (log) => (/^\[shopify-(app|api)\/INFO\]/.test(log) ? false : undefined),
