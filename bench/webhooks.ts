@@ -13,6 +13,7 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { BENCH_DIR, ROOT, percentile, startJsonChild } from "./lib/proc";
 import { signWebhook } from "../tests/simulator/webhooks";
+import { routeHandler } from "../tests/support/app-harness";
 
 const SHOP = "bench-webhooks.myshopify.com";
 const API_KEY = "test-api-key";
@@ -204,27 +205,7 @@ async function runApp() {
     await prisma.erpCustomer.createMany({ data: rows });
   }
 
-  const server: Server = createServer(async (req, res) => {
-    try {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-      let response: Response;
-      try {
-        response = await webhookRoute.action({ request, params: {}, context: {} } as any);
-      } catch (thrown) {
-        if (thrown instanceof Response) response = thrown;
-        else throw thrown;
-      }
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (e) {
-      res.writeHead(500);
-      res.end(String((e as Error)?.message ?? e));
-    }
-  });
+  const server: Server = createServer(routeHandler(webhookRoute.action));
   // Counts for the benchmark, on another port so they never queue behind the deliveries.
   const queue = jobQueue();
   const control: Server = createServer(async (req, res) => {

@@ -53,3 +53,26 @@ export interface ShopifyOrder {
   createdAt: string | null;
   updatedAt: string | null;
 }
+
+/** A customer with every field empty, to be filled from `over` (guest orders, tests). */
+export function blankCustomer(over: Partial<ShopifyCustomer> = {}): ShopifyCustomer {
+  return {
+    id: "",
+    firstName: "",
+    lastName: "",
+    email: "",
+    phone: "",
+    state: "",
+    note: "",
+    tags: [],
+    taxExempt: false,
+    verifiedEmail: false,
+    emailMarketingState: "",
+    createdAt: null,
+    updatedAt: null,
+    addresses: [],
+    addressesComplete: true,
+    defaultAddressId: null,
+    ...over,
+  };
+}

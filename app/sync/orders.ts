@@ -3,7 +3,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { ShopifyGateway } from "../shopify/gateway";
 import { ordersPaged } from "../shopify/operations";
-import type { OrderAddress, ShopifyCustomer, ShopifyOrder } from "../shopify/types";
+import { blankCustomer, type OrderAddress, type ShopifyCustomer, type ShopifyOrder } from "../shopify/types";
 import { loadContext, type SyncContext } from "./context";
 import { processCustomer } from "./customers";
 import { byEmailPhone } from "./matching/by-email-phone";
@@ -23,24 +23,13 @@ export interface Resolution {
 
 function guestCustomer(order: ShopifyOrder): ShopifyCustomer {
   const a = order.billingAddress ?? order.shippingAddress;
-  return {
-    id: "",
+  return blankCustomer({
     firstName: a?.firstName ?? "",
     lastName: a?.lastName ?? "",
     email: order.email,
     phone: order.phone || a?.phone || "",
-    state: "",
-    note: "",
-    tags: [],
-    taxExempt: false,
-    verifiedEmail: false,
-    emailMarketingState: "",
-    createdAt: null,
-    updatedAt: null,
     addresses: a ? [{ id: "", ...a }] : [],
-    addressesComplete: true,
-    defaultAddressId: null,
-  };
+  });
 }
 
 async function resolve(ctx: SyncContext, order: ShopifyOrder): Promise<Resolution> {

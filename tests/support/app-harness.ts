@@ -23,6 +23,31 @@ export function migrateFresh(file: string) {
   db.close();
 }
 
+/** Serve a Remix route action over node:http, turning each request into a Fetch Request as Remix would. */
+export function routeHandler(action: (args: any) => Promise<Response>) {
+  return async (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+      const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+      let response: Response;
+      try {
+        response = await action({ request, params: {}, context: {} });
+      } catch (thrown) {
+        if (thrown instanceof Response) response = thrown;
+        else throw thrown;
+      }
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (e) {
+      res.writeHead(500);
+      res.end(String((e as Error)?.message ?? e));
+    }
+  };
+}
+
 export interface Harness {
   sim: ShopifySimulator;
   app: typeof import("./app-modules");
@@ -47,27 +72,7 @@ export async function startHarness(o: { name?: string; dbFile?: string; sim?: Pa
   process.env.NODE_ENV = process.env.NODE_ENV === "production" ? "production" : "test";
   const app = await import("./app-modules");
 
-  const server: Server = createServer(async (req, res) => {
-    try {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-      let response: Response;
-      try {
-        response = await app.webhookRoute.action({ request, params: {}, context: {} } as any);
-      } catch (thrown) {
-        if (thrown instanceof Response) response = thrown;
-        else throw thrown;
-      }
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (e) {
-      res.writeHead(500);
-      res.end(String((e as Error)?.message ?? e));
-    }
-  });
+  const server: Server = createServer(routeHandler(app.webhookRoute.action));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const port = (server.address() as any).port;
   const webhookUrl = `http://127.0.0.1:${port}/webhooks`;

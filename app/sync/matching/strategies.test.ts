@@ -7,7 +7,7 @@ import { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, migrateFresh } from "../../../tests/support/app-harness";
 import { setErpCustomer } from "../../erp/master";
-import type { OrderAddress, ShopifyAddress, ShopifyCustomer } from "../../shopify/types";
+import { blankCustomer, type OrderAddress, type ShopifyAddress, type ShopifyCustomer } from "../../shopify/types";
 import { loadContext, type SyncContext } from "../context";
 import { saveSettings } from "../settings";
 import { mappingStrategies, strategyFor, type MatchResult } from "./index";
@@ -64,25 +64,7 @@ const address = (o: Partial<ShopifyAddress> = {}): ShopifyAddress => ({
   ...o,
 });
 
-const customer = (o: Partial<ShopifyCustomer> = {}): ShopifyCustomer => ({
-  id: "gid://shopify/Customer/1",
-  firstName: "",
-  lastName: "",
-  email: "",
-  phone: "",
-  state: "",
-  note: "",
-  tags: [],
-  taxExempt: false,
-  verifiedEmail: false,
-  emailMarketingState: "",
-  createdAt: null,
-  updatedAt: null,
-  addresses: [],
-  addressesComplete: true,
-  defaultAddressId: null,
-  ...o,
-});
+const customer = (o: Partial<ShopifyCustomer> = {}): ShopifyCustomer => blankCustomer({ id: "gid://shopify/Customer/1", ...o });
 
 const withAddress = (a: Partial<ShopifyAddress>, o: Partial<ShopifyCustomer> = {}) => {
   const addr = address(a);
