@@ -4,7 +4,7 @@ import type { PrismaClient } from "@prisma/client";
 import { toErpCustomer, type ErpCustomer } from "../erp/fields";
 import type { ShopifyGateway } from "../shopify/gateway";
 import { levelOf, type LogCode } from "./codes";
-import { ErpIndex } from "./erp-index";
+import { BILL_TO_FIELDS, ErpIndex, KEY_FIELDS } from "./erp-index";
 import { loadSettings, type Settings } from "./settings";
 import { clean } from "./text";
 
@@ -128,12 +128,16 @@ export async function loadContext(
   const companyInfo = { name: company?.name ?? "", countryCode: company?.countryCode ?? "" };
   const isoOf = (code: string) => countriesByCode.get(clean(code).toUpperCase())?.isoCode ?? "";
   const companyIso = isoOf(companyInfo.countryCode) || (/^[A-Z]{2}$/i.test(companyInfo.countryCode) ? companyInfo.countryCode.toUpperCase() : "");
-  const erp = new ErpIndex({ isoOf, companyIso });
+  // The index holds numbers and matching keys only; full records are read when needed (see erp-index.ts).
+  const withBillTo = settings.customerMappingType === "byBillToInfo";
+  const read = async (nos: string[]) => (await db.erpCustomer.findMany({ where: { shop, no: { in: nos } } })).map(toErpCustomer);
+  const erp = new ErpIndex({ isoOf, companyIso }, read, withBillTo);
+  const select = withBillTo ? { ...KEY_FIELDS, ...BILL_TO_FIELDS } : KEY_FIELDS;
   // In pages: one query returning 100,000 rows costs several hundred MB at once in the client.
   let after = "";
   for (;;) {
-    const rows = await db.erpCustomer.findMany({ where: { shop, no: { gt: after } }, orderBy: { no: "asc" }, take: 5000 });
-    for (const row of rows) erp.add(toErpCustomer(row));
+    const rows = await db.erpCustomer.findMany({ where: { shop, no: { gt: after } }, orderBy: { no: "asc" }, take: 5000, select });
+    for (const row of rows) erp.addKeys(row);
     if (rows.length < 5000) break;
     after = rows[rows.length - 1].no;
   }
@@ -172,7 +176,7 @@ export function nextCustomerNo(ctx: SyncContext): string {
     const s = ctx.numberSeries;
     const no = s.prefix + String(s.next).padStart(s.width, "0");
     s.next++;
-    if (!ctx.erp.get(no)) return no;
+    if (!ctx.erp.has(no)) return no;
   }
 }
 

@@ -1,5 +1,6 @@
 // One Shopify customer through the sync (spec §3 step 3 – §6): mirror, echo check, link or match, then create or
-// update the ERP customer. Pure decisions in memory; the database writes are returned as a RecordWork.
+// update the ERP customer. Decisions in memory (an update reads the ERP record, see `recordsToRead`); the database
+// writes are returned as a RecordWork.
 import type { ErpCustomer } from "../erp/fields";
 import { emptyErpCustomer } from "../erp/fields";
 import type { ShopifyCustomer } from "../shopify/types";
@@ -55,12 +56,12 @@ function sameContent(c: ShopifyCustomer, existing: MirrorWithAddresses): boolean
   return nextMirror(existing.shop, c, existing).row.contentHash === existing.contentHash;
 }
 
-export function processCustomer(
+export async function processCustomer(
   ctx: SyncContext,
   c: ShopifyCustomer,
   existing: MirrorWithAddresses | undefined,
   o: ProcessOptions,
-): CustomerOutcome {
+): Promise<CustomerOutcome> {
   const { shop, settings } = ctx;
   const logs: LogEntry[] = [];
   const undo: Array<() => void> = [];
@@ -98,7 +99,7 @@ export function processCustomer(
 
   let action: CustomerOutcome["action"] = "mirrored";
   let linkNo = row.erpCustomerNo;
-  if (linkNo && !ctx.erp.get(linkNo)) {
+  if (linkNo && !ctx.erp.has(linkNo)) {
     logs.push(entry("staleLinkCleared", `The linked ERP customer ${linkNo} no longer exists; the link was cleared.`, c.id, linkNo));
     linkNo = "";
     row.erpCustomerNo = "";
@@ -110,7 +111,7 @@ export function processCustomer(
   const canUpdateErp = settings.shopifyCanUpdateCustomers && settings.customerImport !== "none";
   if (linkNo) {
     action = "kept";
-    if (canUpdateErp) action = updateErp(ctx, c, linkNo, work, undo) ? "updated" : "kept";
+    if (canUpdateErp) action = (await updateErp(ctx, c, linkNo, work, undo)) ? "updated" : "kept";
   } else if (settings.customerImport !== "none" || o.purpose === "order") {
     const match = strategyFor(settings.customerMappingType)(ctx, { customer: c, billTo: o.billTo, purpose: o.purpose });
     if (match) {
@@ -124,7 +125,7 @@ export function processCustomer(
         logs.push(entry("ambiguousMatch", `Several ERP customers matched; ${linkNo} (the lowest number) was taken over ${match.others.join(", ")}.`, c.id, linkNo));
       }
       if (match.addressId) linkAddress(addresses, match.addressId, linkNo, next);
-      if (canUpdateErp && updateErp(ctx, c, linkNo, work, undo)) action = "updated";
+      if (canUpdateErp && (await updateErp(ctx, c, linkNo, work, undo))) action = "updated";
     } else if (settings.autoCreateUnknownCustomers && settings.customerImport !== "none" && settings.customerMappingType !== "defaultCustomer") {
       // (defaultCustomer mapping: Sync mirrors but links and creates none; orders go to the default customer.)
       const created = createErp(ctx, c, addresses, work, undo);
@@ -143,6 +144,31 @@ export function processCustomer(
   work.mirror = { row, addresses, replaceAddresses: next.addressesChanged };
   work.erpCustomerNo = linkNo || undefined;
   return { erpCustomerNo: linkNo, action, work };
+}
+
+/**
+ * The ERP customers whose records processing these customers will read: only updates from Shopify read them, for
+ * the customer's link or what it matches (with the other candidates, in case the page changes which one wins).
+ * A page reads them in one query; a record not named here is read on its own when needed.
+ */
+export function recordsToRead(ctx: SyncContext, customers: Array<{ c: ShopifyCustomer; existing?: MirrorWithAddresses }>, o: ProcessOptions): string[] {
+  const s = ctx.settings;
+  if (!s.shopifyCanUpdateCustomers || s.customerImport === "none") return [];
+  const nos: string[] = [];
+  for (const { c, existing } of customers) {
+    const linked = existing?.erpCustomerNo;
+    if (linked && ctx.erp.has(linked)) {
+      nos.push(linked);
+      continue;
+    }
+    try {
+      const match = strategyFor(s.customerMappingType)(ctx, { customer: c, billTo: o.billTo, purpose: o.purpose });
+      if (match) nos.push(match.erpCustomerNo, ...(match.others ?? []));
+    } catch {
+      // processing the customer reports it
+    }
+  }
+  return nos;
 }
 
 function linkAddress(addresses: MirrorAddressRow[], addressId: string, no: string, next: { addressesChanged: boolean }) {
@@ -171,9 +197,9 @@ function notesToLogs(notes: FieldNote[], id: string, no: string): LogEntry[] {
 }
 
 /** Update a linked ERP customer from Shopify (shopifyCanUpdateCustomers). Returns whether anything changed. */
-function updateErp(ctx: SyncContext, c: ShopifyCustomer, no: string, work: RecordWork, undo: Array<() => void>): boolean {
+async function updateErp(ctx: SyncContext, c: ShopifyCustomer, no: string, work: RecordWork, undo: Array<() => void>): Promise<boolean> {
   const logs = work.logs;
-  const current = ctx.erp.get(no);
+  const current = await ctx.erp.get(no);
   if (!current) return false;
   const { fields, notes } = fieldsFromShopify(ctx, c, billToAddress(c), "update");
   const changed = changedFields(current, fields);

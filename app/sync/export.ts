@@ -116,7 +116,7 @@ export async function addCustomersToShopify(deps: ExportDeps, nos: string[] | "a
   const run = await startRun(deps.db, deps.shop, "addCustomersToShopify", o.trigger);
   const ctx = await loadContext(deps.db, deps.shop, deps.gateway, run.id);
   try {
-    const list = nos === "all" ? [...ctx.erp.byNo.keys()].sort() : nos;
+    const list = nos === "all" ? ctx.erp.numbers() : nos;
     for (const no of list) {
       ctx.counts.read++;
       try {
@@ -152,7 +152,7 @@ async function linkedMirrors(ctx: SyncContext, no: string): Promise<MirrorWithAd
 
 async function exportOne(ctx: SyncContext, no: string) {
   const gw = ctx.gateway!;
-  const erp = ctx.erp.get(no);
+  const erp = await ctx.erp.get(no);
   if (!erp) {
     skip(ctx, "internal", `There is no ERP customer ${no}.`, { erpCustomerNo: no });
     return;
@@ -181,7 +181,7 @@ async function exportOne(ctx: SyncContext, no: string) {
   if (hit) {
     const mirrors = await loadMirrors(ctx.db, ctx.shop, [hit.id]);
     const m = mirrors.get(hit.id);
-    if (m?.erpCustomerNo && m.erpCustomerNo !== no && ctx.erp.get(m.erpCustomerNo)) {
+    if (m?.erpCustomerNo && m.erpCustomerNo !== no && ctx.erp.has(m.erpCustomerNo)) {
       return skip(ctx, "alreadyLinked", `Shopify customer ${hit.id} with the same ${emailHit ? "email" : "phone"} is already linked to ERP customer ${m.erpCustomerNo}.`, { erpCustomerNo: no, shopifyCustomerId: hit.id });
     }
     await storeMirror(ctx, hit, m, no, "exported", false);
@@ -339,8 +339,9 @@ export async function pushLinkedChanges(ctx: SyncContext) {
     });
     if (!rows.length) return;
     cursor = rows[rows.length - 1].erpCustomerNo;
+    await ctx.erp.prefetch(rows.map((r) => r.erpCustomerNo));
     for (const { erpCustomerNo: no } of rows) {
-      const erp = ctx.erp.get(no);
+      const erp = await ctx.erp.get(no);
       if (!erp) continue;
       const mirrors = await linkedMirrors(ctx, no);
       mirrors.sort((a, b) => LINK_PREFERENCE.indexOf(a.linkSource) - LINK_PREFERENCE.indexOf(b.linkSource));
@@ -352,6 +353,7 @@ export async function pushLinkedChanges(ctx: SyncContext) {
         ctx.log.add("internal", `Shopify customer ${mirrors[0].shopifyId} could not be updated: ${(e as Error).message}`, { erpCustomerNo: no, shopifyCustomerId: mirrors[0].shopifyId });
       }
     }
+    ctx.erp.release();
     await ctx.log.flush();
   }
 }

@@ -6,7 +6,7 @@ import type { ShopifyGateway } from "../shopify/gateway";
 import { bulkCustomersQuery, countCustomers, customersPaged, updatedSinceQuery } from "../shopify/operations";
 import type { ShopifyCustomer } from "../shopify/types";
 import { loadContext, type RunCounts, type SyncContext } from "./context";
-import { processCustomer, type ProcessOptions } from "./customers";
+import { processCustomer, recordsToRead, type ProcessOptions } from "./customers";
 import { customerFromMirror, loadMirrors, rowOf } from "./mirror";
 import { pushLinkedChanges } from "./export";
 import { finishRun, saveProgress, startRun, type RunSummary, type RunTrigger } from "./runs";
@@ -88,16 +88,17 @@ async function importChanged(ctx: SyncContext, runId: number, watermark: Date | 
   }
 }
 
-/** Process one page of Shopify customers: decisions in memory, writes in one transaction. */
+/** Process one page of Shopify customers: the ERP records it updates read in one query, decisions in memory, writes in one transaction. */
 export async function processPage(ctx: SyncContext, page: ShopifyCustomer[], o: ProcessOptions, onlyMirrored = false) {
   const mirrors = await loadMirrors(ctx.db, ctx.shop, page.map((c) => c.id));
+  await ctx.erp.prefetch(recordsToRead(ctx, page.map((c) => ({ c, existing: mirrors.get(c.id) })), o));
   const work: RecordWork[] = [];
   for (const c of page) {
     ctx.counts.read++;
     const existing = mirrors.get(c.id);
     if (onlyMirrored && !existing) continue;
     try {
-      const out = processCustomer(ctx, c, existing, o);
+      const out = await processCustomer(ctx, c, existing, o);
       if (out.work.mirror || out.work.logs.length) work.push(out.work);
     } catch (e) {
       ctx.counts.failed++;
@@ -122,7 +123,7 @@ async function processMarkedForMatching(ctx: SyncContext) {
     const work: RecordWork[] = [];
     for (const m of mirrors.values()) {
       try {
-        const out = processCustomer(ctx, customerFromMirror(m), m, { purpose: "sync", force: true });
+        const out = await processCustomer(ctx, customerFromMirror(m), m, { purpose: "sync", force: true });
         work.push(out.work);
       } catch (e) {
         ctx.counts.failed++;

@@ -37,10 +37,10 @@ async function resolve(ctx: SyncContext, order: ShopifyOrder): Promise<Resolutio
   const both = (no: string, reason: string): Resolution => ({ sellToCustomerNo: no, billToCustomerNo: no, status: "mapped", reason });
   const shipIso = (order.shippingAddress?.countryCode ?? "").toUpperCase();
   const setup = shipIso ? ctx.countrySetup.get(shipIso) : undefined;
-  if (setup?.defaultCustomerNo && ctx.erp.get(setup.defaultCustomerNo)) {
+  if (setup?.defaultCustomerNo && ctx.erp.has(setup.defaultCustomerNo)) {
     return both(setup.defaultCustomerNo, `Default customer of the ship-to country ${shipIso}.`);
   }
-  const shopDefault = s.defaultCustomerNo && ctx.erp.get(s.defaultCustomerNo) ? s.defaultCustomerNo : "";
+  const shopDefault = s.defaultCustomerNo && ctx.erp.has(s.defaultCustomerNo) ? s.defaultCustomerNo : "";
   if (s.customerImport !== "none") {
     if (order.customer) {
       const no = await resolveCustomer(ctx, order.customer, order.billingAddress);
@@ -67,10 +67,10 @@ async function resolveCustomer(ctx: SyncContext, customer: ShopifyCustomer, bill
   // A later order from an address linked by bill-to matching goes to that address's customer.
   let billToNo = "";
   if (billTo && existing) {
-    const linkedAddress = existing.addresses.find((a) => a.erpCustomerNo && ctx.erp.get(a.erpCustomerNo) && sameAddress(addressFromMirror(a), billTo));
+    const linkedAddress = existing.addresses.find((a) => a.erpCustomerNo && ctx.erp.has(a.erpCustomerNo) && sameAddress(addressFromMirror(a), billTo));
     if (linkedAddress) billToNo = linkedAddress.erpCustomerNo;
   }
-  const out = processCustomer(ctx, customer, existing, { purpose: "order", billTo, force: !existing?.erpCustomerNo });
+  const out = await processCustomer(ctx, customer, existing, { purpose: "order", billTo, force: !existing?.erpCustomerNo });
   const failed = await commit(ctx, [out.work]);
   // A customer whose record could not be saved is no customer for the order (it would point at nothing).
   if (!out.erpCustomerNo || failed.length) return null;

@@ -72,8 +72,19 @@ export function writeOps(ctx: SyncContext, work: RecordWork[]): Prisma.PrismaPro
   return ops;
 }
 
-/** Commit the records' writes; returns the records that could not be saved (each logged `internal`). */
+/**
+ * Commit the records' writes; returns the records that could not be saved (each logged `internal`). Afterwards the
+ * ERP index lets go of the full records it held for them: the database has them (or, undone, never changed them).
+ */
 export async function commit(ctx: SyncContext, work: RecordWork[]): Promise<RecordWork[]> {
+  try {
+    return await commitWork(ctx, work);
+  } finally {
+    ctx.erp.release();
+  }
+}
+
+async function commitWork(ctx: SyncContext, work: RecordWork[]): Promise<RecordWork[]> {
   const failed: RecordWork[] = [];
   if (!work.length) return failed;
   try {

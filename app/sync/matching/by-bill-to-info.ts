@@ -1,6 +1,5 @@
 // byBillToInfo (spec §4.3): the bill-to's name, name 2 (as the sources build them), address, address 2, post code,
 // city and country must equal an ERP customer's, ignoring case and repeated spaces.
-import type { ErpCustomer } from "../../erp/fields";
 import type { OrderAddress } from "../../shopify/types";
 import type { SyncContext } from "../context";
 import { billToAddress } from "../erp-fields";
@@ -9,8 +8,6 @@ import { buildNames } from "../names";
 import { clean, looseEqual } from "../text";
 import { byEmailPhone } from "./by-email-phone";
 import type { MatchStrategy } from "./types";
-
-const erpKey = (c: ErpCustomer) => looseKey([c.name, c.name2, c.address, c.address2, c.postCode, c.city, c.countryCode]);
 
 export function billToKey(ctx: SyncContext, a: OrderAddress, fallbackNames: { firstName: string; lastName: string }) {
   const names = buildNames(ctx.settings, {
@@ -38,7 +35,7 @@ export const byBillToInfo: MatchStrategy = (ctx, input) => {
   const { key, names } = billToKey(ctx, billTo, customer);
   // An order whose bill-to carries no name is matched by email and phone instead (spec §4.5).
   if (input.purpose === "order" && !names.name && !names.name2) return byEmailPhone(ctx, input);
-  const hits = ctx.erp.findByBillTo(key, erpKey);
+  const hits = ctx.erp.findByBillTo(key);
   if (!hits.length) return null;
   let addressId: string | undefined;
   if (input.billTo) addressId = (customer.addresses ?? []).find((a) => sameAddress(a, billTo))?.id;

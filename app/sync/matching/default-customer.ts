@@ -4,5 +4,5 @@ import type { MatchStrategy } from "./types";
 export const defaultCustomer: MatchStrategy = (ctx, input) => {
   if (input.purpose !== "order") return null;
   const no = ctx.settings.defaultCustomerNo;
-  return no && ctx.erp.get(no) ? { erpCustomerNo: no, how: "default" } : null;
+  return no && ctx.erp.has(no) ? { erpCustomerNo: no, how: "default" } : null;
 };

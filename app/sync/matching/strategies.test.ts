@@ -39,7 +39,8 @@ beforeAll(async () => {
   await db.companyInformation.create({ data: { shop: SHOP, name: "Fjällbacka Sjöbod AB", countryCode: "SE" } });
   for (const [code, isoCode] of [["SE", "SE"], ["BE", "BE"], ["EL", "GR"], ["DK", "DK"]]) await db.erpCountry.create({ data: { shop: SHOP, code, isoCode, name: code } });
   for (const c of ERP) await setErpCustomer(db, SHOP, c);
-  await saveSettings(db, SHOP, { defaultCustomerNo: DEFAULT_NO, nameSource: "companyName", name2Source: "firstAndLastName", contactSource: "firstAndLastName" });
+  // byBillToInfo: the context then loads the ERP customers' bill-to keys too (the strategies ignore the setting).
+  await saveSettings(db, SHOP, { customerMappingType: "byBillToInfo", defaultCustomerNo: DEFAULT_NO, nameSource: "companyName", name2Source: "firstAndLastName", contactSource: "firstAndLastName" });
   ctx = await loadContext(db, SHOP, null);
 });
 afterAll(async () => {
