@@ -8,6 +8,43 @@ declare global {
   var __prisma: PrismaClient | undefined;
 }
 
+/**
+ * Write-ahead logging: a commit appends to the log and syncs it once (the default rollback journal syncs three
+ * times), and readers in other processes (the worker, `npm run sync`) are not blocked by a writer. `synchronous =
+ * FULL` keeps every commit durable through a power cut: a webhook answered 200 is never lost. Another process's write
+ * is waited for up to 10 s before SQLITE_BUSY.
+ */
+const CONNECTION_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
+
+const WRITE_LOCK_WAIT_MS = 10_000;
+const statement = (sql: string) => ({ sql, args: [], argTypes: [] });
+const isBusy = (e: any) => String(e?.cause?.originalCode ?? e?.code ?? "").startsWith("SQLITE_BUSY");
+
+/**
+ * Take the database's write lock at the start of every transaction, waiting for another process's writer without
+ * blocking this process. The adapter begins transactions as DEFERRED: one that reads, then writes after another
+ * process (the worker, `npm run sync`) has written fails with SQLITE_BUSY_SNAPSHOT instead of waiting. A statement
+ * that could write (but changes nothing) takes the lock first; SQLite's own busy wait would sleep inside the
+ * synchronous driver and stall every request of this process, so the wait here is a timer between attempts.
+ */
+async function takeWriteLock(tx: any) {
+  await tx.executeRaw(statement("PRAGMA busy_timeout = 0"));
+  try {
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 25)) {
+      try {
+        await tx.executeRaw(statement(`UPDATE "Job" SET "id" = "id" WHERE 0`));
+        return;
+      } catch (e) {
+        if (!isBusy(e) || Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  } finally {
+    await tx.executeRaw(statement("PRAGMA busy_timeout = 10000"));
+  }
+}
+
 /** A FIFO lock: `acquire()` resolves with the function that releases it. */
 class Lock {
   private tail: Promise<void> = Promise.resolve();
@@ -53,6 +90,13 @@ function serialised(factory: any): any {
               release();
               throw e;
             }
+            try {
+              await takeWriteLock(tx);
+            } catch (e) {
+              await tx.rollback().catch(() => {});
+              release();
+              throw e;
+            }
             let released = false;
             const end = () => {
               if (!released) (released = true), release();
@@ -82,7 +126,11 @@ function serialised(factory: any): any {
   return new Proxy(factory, {
     get(target, prop, receiver) {
       if (prop === "connect" || prop === "connectToShadowDb") {
-        return async () => wrapAdapter(await target[prop]());
+        return async () => {
+          const adapter = await target[prop]();
+          await adapter.executeScript(CONNECTION_PRAGMAS);
+          return wrapAdapter(adapter);
+        };
       }
       const v = Reflect.get(target, prop, receiver);
       return typeof v === "function" ? v.bind(target) : v;

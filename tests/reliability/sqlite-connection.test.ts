@@ -51,3 +51,73 @@ describe("one shared SQLite connection", () => {
     expect(await db.companyInformation.count({ where: { shop: "d.myshopify.com" } })).toBe(1);
   });
 });
+
+// Another process on the same database file: the job worker (`npm run worker`) or `npm run sync` beside the web
+// process. Each has its own connection; SQLite's file locks order their writes.
+describe("another process writing the same database", () => {
+  it("the database is in write-ahead-log mode, every commit synced", async () => {
+    const [mode] = await db.$queryRawUnsafe<Array<{ journal_mode: string }>>("PRAGMA journal_mode");
+    expect(mode.journal_mode).toBe("wal");
+    const [sync] = await db.$queryRawUnsafe<Array<{ synchronous: bigint | number }>>("PRAGMA synchronous");
+    expect(Number(sync.synchronous)).toBe(2); // FULL
+  });
+
+  it("a transaction waits for another connection's write lock without blocking this process, then commits", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const other = new Database(file);
+    other.prepare("BEGIN IMMEDIATE").run();
+    other.prepare(`INSERT INTO "CompanyInformation" ("shop", "name", "countryCode") VALUES ('other-1.myshopify.com', 'Other', '')`).run();
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const released = sleep(300).then(() => other.prepare("COMMIT").run());
+    const started = Date.now();
+    await db.$transaction(async (t) => {
+      await t.companyInformation.count();
+      await t.companyInformation.create({ data: { shop: "waiting.myshopify.com", name: "W" } });
+    });
+    clearInterval(ticker);
+    await released;
+    other.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // The event loop kept running while the transaction waited (SQLite's own busy wait would have frozen it).
+    expect(ticks).toBeGreaterThan(10);
+    expect(await db.companyInformation.count({ where: { shop: { in: ["other-1.myshopify.com", "waiting.myshopify.com"] } } })).toBe(2);
+  });
+
+  it("transactions that read, then write, while another process keeps writing: none fails with SQLITE_BUSY", async () => {
+    const { spawn } = await import("node:child_process");
+    // The other process: 150 short write transactions, as a worker writing its jobs' results.
+    const script = `
+      const Database = require(${JSON.stringify(path.join(ROOT, "node_modules", "better-sqlite3"))});
+      const db = new Database(${JSON.stringify(file)}, { timeout: 10000 });
+      const insert = db.prepare('INSERT INTO "CompanyInformation" ("shop", "name", "countryCode") VALUES (?, ?, \\'\\')');
+      process.stdout.write("ready\\n");
+      for (let i = 0; i < 150; i++) {
+        db.transaction(() => insert.run("proc-" + i + ".myshopify.com", "P"))();
+        const until = Date.now() + 2; while (Date.now() < until) {}
+      }
+      db.close();
+    `;
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise((r) => child.stdout!.once("data", r));
+    const exited = new Promise<number | null>((r) => child.once("exit", r));
+    const failures: string[] = [];
+    let done = 0;
+    while (done < 40) {
+      try {
+        await db.$transaction(async (t) => {
+          const n = await t.companyInformation.count();
+          await sleep(2);
+          await t.companyInformation.create({ data: { shop: `app-${done}.myshopify.com`, name: String(n) } });
+        });
+      } catch (e) {
+        failures.push(String((e as Error).message).slice(0, 200));
+      }
+      done++;
+    }
+    expect(await exited).toBe(0);
+    expect(failures).toEqual([]);
+    expect(await db.companyInformation.count({ where: { shop: { startsWith: "app-" } } })).toBe(40);
+    expect(await db.companyInformation.count({ where: { shop: { startsWith: "proc-" } } })).toBe(150);
+  }, 30_000);
+});
