@@ -4,6 +4,7 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { env } from "./env.server";
+import { CachedSessionStorage } from "./shopify/session-cache.server";
 import { installShopifyFetch } from "./shopify/simulator-seam.server";
 
 /** The Admin API version the app and the simulator speak. */
@@ -19,7 +20,8 @@ const shopify = shopifyApp({
   scopes: config.SCOPES.split(","),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  // Every webhook delivery and admin request loads the shop's offline session: cached for a few seconds.
+  sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(prisma)),
   distribution: AppDistribution.AppStore,
   // Info level logs every authenticated request; warnings and errors are what an operator needs.
   logger: { level: LogSeverity.Warning },

@@ -1,0 +1,82 @@
+// Session storage with a short-lived in-process cache in front of the database. `authenticate.webhook` (and
+// `authenticate.admin`) load the shop's offline session on every request; under a webhook burst that was one
+// database query per delivery, most of the receive path's cost. Writes and deletes made through this storage update
+// the cache at once; a change made elsewhere (another process, or the engine's own `session.deleteMany` on uninstall
+// and shop redaction) is seen within `ttlMs`. Sessions are handed out as copies, so a caller that changes one does
+// not change the cached one.
+import { Session } from "@shopify/shopify-api";
+import type { SessionStorage } from "@shopify/shopify-app-session-storage";
+
+interface Entry {
+  session: Session | undefined;
+  at: number;
+}
+
+export class CachedSessionStorage implements SessionStorage {
+  private cache = new Map<string, Entry>();
+  /** Loads in flight, so that a burst of deliveries for one shop reads the database once. */
+  private loading = new Map<string, Promise<Session | undefined>>();
+  private generation = 0;
+
+  constructor(
+    readonly inner: SessionStorage,
+    private ttlMs = 5_000,
+    private now: () => number = Date.now,
+    private maxEntries = 10_000,
+  ) {}
+
+  async loadSession(id: string): Promise<Session | undefined> {
+    const hit = this.cache.get(id);
+    if (hit && this.now() - hit.at < this.ttlMs) return copy(hit.session);
+    let pending = this.loading.get(id);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.inner.loadSession(id).finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+      const loaded = await pending;
+      // A store or delete that happened while the read was in flight wins over what the read returned.
+      if (generation === this.generation) this.remember(id, loaded);
+      return copy(loaded);
+    }
+    return copy(await pending);
+  }
+
+  async storeSession(session: Session): Promise<boolean> {
+    this.generation++;
+    this.cache.delete(session.id);
+    const ok = await this.inner.storeSession(session);
+    if (ok) this.remember(session.id, session);
+    return ok;
+  }
+
+  async deleteSession(id: string): Promise<boolean> {
+    this.generation++;
+    this.cache.delete(id);
+    return this.inner.deleteSession(id);
+  }
+
+  async deleteSessions(ids: string[]): Promise<boolean> {
+    this.generation++;
+    for (const id of ids) this.cache.delete(id);
+    return this.inner.deleteSessions(ids);
+  }
+
+  findSessionsByShop(shop: string): Promise<Session[]> {
+    return this.inner.findSessionsByShop(shop);
+  }
+
+  /** Forget everything cached (tests, or after the sessions table was changed directly). */
+  clear() {
+    this.generation++;
+    this.cache.clear();
+  }
+
+  private remember(id: string, session: Session | undefined) {
+    if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(id, { session: copy(session), at: this.now() });
+  }
+}
+
+function copy(session: Session | undefined): Session | undefined {
+  return session ? new Session(session.toObject()) : undefined;
+}
