@@ -1,8 +1,10 @@
 // Receiving a webhook: authenticate (HMAC; a wrong one is a 401 and nothing is stored), record the delivery by
 // webhook id and event id (a duplicate gets 200 and no work), hand the work to the job queue, answer at once.
+import type { PrismaClient } from "@prisma/client";
 import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
 import { jobRow } from "../jobs/queue";
+import { insertMany } from "../sync/bulk-insert";
 import { webhookJobKey } from "../sync/webhooks";
 
 export function normalizeTopic(topic: string): string {
@@ -66,12 +68,19 @@ async function flush() {
  * (tests/reliability/sqlite-connection.test.ts).
  */
 async function record(group: Delivery[]) {
+  // Raw statements: Prisma compiles every query it builds, and under a burst that compilation was a large share of
+  // the answer time. Values are stored as Prisma stores them (app/sync/bulk-insert.ts).
+  const now = new Date();
   await prisma.$transaction(async (tx) => {
+    const db = tx as unknown as PrismaClient;
     const eventIds = group.flatMap((d) => (d.eventId ? [d.eventId] : []));
-    const seen = await tx.webhookReceipt.findMany({
-      where: { OR: [{ webhookId: { in: group.map((d) => d.webhookId) } }, ...(eventIds.length ? [{ eventId: { in: eventIds } }] : [])] },
-      select: { webhookId: true, shop: true, topic: true, eventId: true },
-    });
+    const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+    const seen = await db.$queryRawUnsafe<Array<{ webhookId: string; shop: string; topic: string; eventId: string | null }>>(
+      `SELECT "webhookId", "shop", "topic", "eventId" FROM "WebhookReceipt" WHERE "webhookId" IN (${marks(group.length)})` +
+        (eventIds.length ? ` OR "eventId" IN (${marks(eventIds.length)})` : ""),
+      ...group.map((d) => d.webhookId),
+      ...eventIds,
+    );
     const ids = new Set(seen.map((r) => r.webhookId));
     const events = new Set(seen.flatMap((r) => (r.eventId ? [`${r.shop}\u0001${r.topic}\u0001${r.eventId}`] : [])));
     const fresh: Delivery[] = [];
@@ -83,11 +92,15 @@ async function record(group: Delivery[]) {
       fresh.push(d);
     }
     if (!fresh.length) return;
-    await tx.webhookReceipt.createMany({ data: fresh.map((d) => ({ shop: d.shop, webhookId: d.webhookId, eventId: d.eventId, topic: d.topic })) });
-    await tx.job.createMany({
-      data: fresh.map((d) =>
-        jobRow({ shop: d.shop, kind: "webhook", key: webhookJobKey(d.topic, d.payload), payload: { topic: d.topic, payload: d.payload, webhookId: d.webhookId } }),
-      ),
-    });
+    const receipts = fresh.map((d) => ({ shop: d.shop, webhookId: d.webhookId, eventId: d.eventId, topic: d.topic, receivedAt: now, status: "received" }));
+    const jobs = fresh.map((d) => ({
+      ...jobRow({ shop: d.shop, kind: "webhook", key: webhookJobKey(d.topic, d.payload), payload: { topic: d.topic, payload: d.payload, webhookId: d.webhookId }, runAt: now }),
+      status: "queued",
+      attempts: 0,
+      lockedBy: "",
+      lastError: "",
+      createdAt: now,
+    }));
+    for (const statement of [...insertMany(db, "WebhookReceipt", receipts), ...insertMany(db, "Job", jobs)]) await statement;
   });
 }
