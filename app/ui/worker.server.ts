@@ -61,8 +61,12 @@ export async function scheduleDueSyncs(now = new Date()) {
   }
 }
 
-export function startBackgroundWork() {
-  if (globalThis.__customerSyncWorker || uiEnv().JOB_WORKER === "off") return;
+/**
+ * Start the job queue and the schedule. The web server calls it at start unless JOB_WORKER=off (a separate
+ * `npm run worker` does the work then); that worker passes `inThisProcess` to start regardless of the setting.
+ */
+export function startBackgroundWork(o: { inThisProcess?: boolean } = {}) {
+  if (globalThis.__customerSyncWorker || (uiEnv().JOB_WORKER === "off" && !o.inThisProcess)) return;
   const queue = jobQueue();
   queue.start();
   const tick = () => void scheduleDueSyncs().catch((e) => console.error("Scheduling syncs failed:", e));

@@ -105,7 +105,9 @@ describe("a Sync that dies in the middle and runs again", () => {
   it("a child process running the Sync is killed with SIGKILL while reading, then a full rerun: converges to the control state", async () => {
     // Slow pages, so that the kill lands in the middle of the run.
     h.sim.fault(KILLED, { type: "latency", operation: "customers", times: 1000, ms: 150 });
-    const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "tests/reliability/sync-child.ts"), KILLED], {
+    // node itself, with tsx as a loader: the tsx command runs the script in a child process of its own, which a
+    // SIGKILL to the command would leave running (and syncing beside the rerun).
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests/reliability/sync-child.ts"), KILLED], {
       cwd: ROOT,
       env: { ...process.env },
       stdio: ["ignore", "pipe", "pipe"],
