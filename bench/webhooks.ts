@@ -8,9 +8,13 @@
 // receipts, 500 done jobs, 500 webhook runs that read one customer each and created, linked or skipped it (no
 // address), 500 mirrors, and no customer created twice. BENCH_TRACE=1 prints the slowest answers with their start
 // time; BENCH_KEEP_DB=1 keeps the app's database for inspection.
+import { spawn, type ChildProcess } from "node:child_process";
+import cluster from "node:cluster";
 import { mkdirSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { Agent, createServer, request, type Server } from "node:http";
 import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { BENCH_DIR, ROOT, percentile, startJsonChild } from "./lib/proc";
 import { signWebhook } from "../tests/simulator/webhooks";
 import { routeHandler } from "../tests/support/app-harness";
@@ -22,28 +26,36 @@ const API_SECRET = "test-api-secret";
 export interface WebhookBenchOptions {
   deliveries?: number;
   concurrency?: number;
-  /** true: the worker works during the burst (production); false: started after it (the route's own answer time). */
-  workerDuringBurst?: boolean;
+  /**
+   * Where the job worker runs: `process` — `npm run worker` in its own process beside the web process, working during
+   * the burst (the production layout); `inline` — inside the web process (JOB_WORKER=on, the single-process layout);
+   * `later` — inside the web process but started after the burst (what the route alone costs).
+   */
+  worker?: WorkerLayout;
   /** ERP customers already in the master before the burst (each webhook job loads the ERP master). */
   erpCustomers?: number;
 }
 
-/** `npm run bench -- webhooks`: the burst as in production, then the same burst with the worker held back. */
+export type WorkerLayout = "process" | "inline" | "later";
+
+/** `npm run bench -- webhooks`: the burst with the worker in its own process, inside the web process, held back. */
 export async function benchWebhooks(o: WebhookBenchOptions = {}) {
-  const production = await burst({ ...o, workerDuringBurst: true });
-  const routeAlone = await burst({ ...o, workerDuringBurst: false });
+  const production = await burst({ ...o, worker: "process" });
+  const inline = await burst({ ...o, worker: "inline" });
+  const routeAlone = await burst({ ...o, worker: "later" });
   console.log(
-    `webhooks summary: p50/p99 answer ${production.answerMs.p50}/${production.answerMs.p99} ms with the worker running, ` +
-      `${routeAlone.answerMs.p50}/${routeAlone.answerMs.p99} ms with it idle (target p99 ≤ 50 ms: ${production.p99WithinTarget ? "met" : "missed"}); ` +
-      `all ${production.deliveries} jobs done ${(production.allJobsProcessedMs / 1000).toFixed(1)} s after the burst began; exactly once: ${production.exactlyOnce && routeAlone.exactlyOnce ? "yes" : "NO"}`,
+    `webhooks summary: p50/p99 answer ${production.answerMs.p50}/${production.answerMs.p99} ms with the worker in its own process ` +
+      `(target p99 ≤ 50 ms: ${production.p99WithinTarget ? "met" : "missed"}), ${inline.answerMs.p50}/${inline.answerMs.p99} ms with it inside ` +
+      `the web process, ${routeAlone.answerMs.p50}/${routeAlone.answerMs.p99} ms with it idle; all ${production.deliveries} jobs done ` +
+      `${(production.allJobsProcessedMs / 1000).toFixed(1)} s after the burst began; exactly once: ${[production, inline, routeAlone].every((r) => r.exactlyOnce) ? "yes" : "NO"}`,
   );
-  return { production, routeAlone };
+  return { production, inline, routeAlone };
 }
 
 export async function burst(o: WebhookBenchOptions = {}) {
   const n = o.deliveries ?? 500;
   const concurrency = o.concurrency ?? 50;
-  const workerDuringBurst = o.workerDuringBurst ?? true;
+  const worker = o.worker ?? "process";
   const { startSimulator } = await import("../tests/simulator/index");
   const { generateCustomers } = await import("../tests/simulator/generator");
 
@@ -55,7 +67,7 @@ export async function burst(o: WebhookBenchOptions = {}) {
 
   mkdirSync(path.join(ROOT, "tmp"), { recursive: true });
   const dbFile = path.join(ROOT, "tmp", `bench-webhooks-${process.pid}.sqlite`);
-  const { child, first } = await startJsonChild(path.join(BENCH_DIR, "webhooks.ts"), { BENCH_WEBHOOKS_ROLE: "app", BENCH_DB: dbFile, BENCH_WORKER: workerDuringBurst ? "start" : "later", BENCH_ERP: String(o.erpCustomers ?? 0) });
+  const { child, first } = await startJsonChild(path.join(BENCH_DIR, "webhooks.ts"), { BENCH_WEBHOOKS_ROLE: "app", BENCH_DB: dbFile, BENCH_WORKER: worker, BENCH_ERP: String(o.erpCustomers ?? 0) });
   try {
     const url: string = first.url;
     const stats = async () => (await fetch(`${first.control}/stats`)).json() as Promise<AppStats>;
@@ -90,7 +102,7 @@ export async function burst(o: WebhookBenchOptions = {}) {
       const worst = times.map((t, i) => ({ i, start: round(starts[i]), ms: round(t) })).sort((a, b) => b.ms - a.ms).slice(0, 12);
       console.error(JSON.stringify(worst));
     }
-    if (!workerDuringBurst) await fetch(`${first.control}/start-worker`);
+    if (worker === "later") await fetch(`${first.control}/start-worker`);
 
     let s = await stats();
     while (s.jobs.done + s.jobs.failed < n && performance.now() - t0 < 300_000) {
@@ -125,13 +137,17 @@ export async function burst(o: WebhookBenchOptions = {}) {
       deliveriesPerSecond: round(n / (burstMs / 1000)),
       allJobsProcessedMs: round(allProcessedMs),
       jobsPerSecond: round(n / (allProcessedMs / 1000)),
-      worker: `the app's JobQueue in the app process (concurrency 2, poll 500 ms), ${workerDuringBurst ? "working during the burst" : "started after the burst"}`,
+      worker: {
+        process: "npm run worker's code in its own process (priority 10), working during the burst",
+        inline: "the app's JobQueue inside the web process, working during the burst",
+        later: "the app's JobQueue inside the web process, started after the burst",
+      }[worker],
       app: s,
       checks,
       exactlyOnce: Object.values(checks).every(Boolean),
     };
     console.log(
-      `webhooks ${n} × customers/create, ${concurrency} at a time: answer p50 ${result.answerMs.p50} ms, p99 ${result.answerMs.p99} ms ` +
+      `webhooks ${n} × customers/create, ${concurrency} at a time, worker ${worker}: answer p50 ${result.answerMs.p50} ms, p99 ${result.answerMs.p99} ms ` +
         `(target ≤ 50: ${result.p99WithinTarget ? "met" : "MISSED"}), burst ${(burstMs / 1000).toFixed(2)} s, all jobs processed in ` +
         `${(allProcessedMs / 1000).toFixed(2)} s; ${s.receipts} receipts, ${s.jobs.done} done jobs, ${s.mirrors} mirrors, ` +
         `${s.erpCreated} ERP customers created, ${s.runs.skipped} skipped (no address) — exactly once: ${result.exactlyOnce ? "yes" : "NO"}`,
@@ -157,23 +173,30 @@ interface AppStats {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-async function send(url: string, topic: string, body: string, shop: string): Promise<number> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Hmac-Sha256": signWebhook(body, API_SECRET),
-      "X-Shopify-Shop-Domain": shop,
-      "X-Shopify-API-Version": "2026-07",
-      "X-Shopify-Webhook-Id": crypto.randomUUID(),
-      "X-Shopify-Event-Id": crypto.randomUUID(),
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-    },
-    body,
+// The deliveries go out over node:http with keep-alive connections (as Shopify's senders keep them), not through
+// fetch: undici's per-request cost on this 2-core machine would be taken from the app under test.
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function send(url: string, topic: string, body: string, shop: string): Promise<number> {
+  const headers = {
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(body)),
+    "X-Shopify-Topic": topic,
+    "X-Shopify-Hmac-Sha256": signWebhook(body, API_SECRET),
+    "X-Shopify-Shop-Domain": shop,
+    "X-Shopify-API-Version": "2026-07",
+    "X-Shopify-Webhook-Id": crypto.randomUUID(),
+    "X-Shopify-Event-Id": crypto.randomUUID(),
+    "X-Shopify-Triggered-At": new Date().toISOString(),
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers, agent }, (res) => {
+      res.resume();
+      res.once("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.once("error", reject);
+    req.end(body);
   });
-  await res.arrayBuffer();
-  return res.status;
 }
 
 /** The app process: a fresh database, the shop's settings, the webhook route over HTTP and the background worker. */
@@ -198,6 +221,10 @@ async function runApp() {
     await prisma.erpCountry.create({ data: { shop: SHOP, code, isoCode: code, name } });
   }
   await prisma.numberSeries.create({ data: { shop: SHOP, prefix: "C", next: 1, width: 6 } });
+  // The shop's offline session, as after installation: authenticate.webhook loads it for every delivery.
+  const { Session } = await import("@shopify/shopify-api");
+  const { default: shopify } = await import("../app/shopify.server");
+  await shopify.sessionStorage.storeSession(new Session({ id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "read_customers,write_customers,read_orders", accessToken: "shpat_bench" }));
   // An ERP master that already holds customers (none of them matches the new Shopify customers).
   const erp = Number(process.env.BENCH_ERP ?? 0);
   for (let i = 0; i < erp; i += 5000) {
@@ -205,7 +232,20 @@ async function runApp() {
     await prisma.erpCustomer.createMany({ data: rows });
   }
 
+  // The web processes: this one alone, or BENCH_WEB_PROCESSES of them sharing one port (node:cluster), as a server
+  // that runs one web process per core would.
+  const webProcesses = Number(process.env.BENCH_WEB_PROCESSES ?? 1);
   const server: Server = createServer(routeHandler(webhookRoute.action));
+  const webPort = webProcesses > 1 ? await freePort() : 0;
+  if (webProcesses > 1) {
+    cluster.setupPrimary({ exec: fileURLToPath(import.meta.url) });
+    await Promise.all(
+      Array.from({ length: webProcesses }, () => {
+        const w = cluster.fork({ ...process.env, BENCH_WEBHOOKS_ROLE: "web", BENCH_PORT: String(webPort) });
+        return new Promise<void>((r) => w.once("listening", () => r()));
+      }),
+    );
+  }
   // Counts for the benchmark, on another port so they never queue behind the deliveries.
   const queue = jobQueue();
   const control: Server = createServer(async (req, res) => {
@@ -238,10 +278,24 @@ async function runApp() {
     res.end(body);
   });
   const listen = (s: Server) => new Promise<number>((r) => s.listen(0, "127.0.0.1", () => r((s.address() as any).port)));
-  const [port, controlPort] = [await listen(server), await listen(control)];
-  if (process.env.BENCH_WORKER !== "later") queue.start();
+  const [port, controlPort] = [webProcesses > 1 ? webPort : await listen(server), await listen(control)];
+  let workerProcess: ChildProcess | null = null;
+  if (process.env.BENCH_WORKER === "inline") queue.start();
+  if (process.env.BENCH_WORKER === "process") {
+    // `npm run worker` as production runs it, on the same database; ready once it says so.
+    workerProcess = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "app", "cli", "worker.ts")], { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: workerProcess!.stdout! }).once("line", (line) => (line.startsWith("Job worker running") ? resolve() : reject(new Error(line))));
+      workerProcess!.once("exit", (code) => reject(new Error(`the worker exited with ${code}`)));
+    });
+  }
   process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${port}/webhooks`, control: `http://127.0.0.1:${controlPort}` }) + "\n");
   process.on("SIGTERM", async () => {
+    if (workerProcess) {
+      workerProcess.kill("SIGTERM");
+      await new Promise((r) => workerProcess!.once("exit", r));
+    }
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill();
     await queue.stop();
     server.close();
     control.close();
@@ -250,4 +304,26 @@ async function runApp() {
   });
 }
 
+/** One of several web processes: the webhook route on the shared port, nothing else. */
+async function runWeb() {
+  process.env.DATABASE_URL = "file:" + process.env.BENCH_DB!;
+  process.env.SHOPIFY_API_KEY = API_KEY;
+  process.env.SHOPIFY_API_SECRET = API_SECRET;
+  process.env.SHOPIFY_APP_URL = "http://127.0.0.1:3000";
+  process.env.NODE_ENV = "production";
+  const webhookRoute = await import("../app/routes/webhooks");
+  createServer(routeHandler(webhookRoute.action)).listen(Number(process.env.BENCH_PORT), "127.0.0.1");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as any).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 if (process.env.BENCH_WEBHOOKS_ROLE === "app") await runApp();
+if (process.env.BENCH_WEBHOOKS_ROLE === "web") await runWeb();

@@ -7,11 +7,13 @@ import { fileURLToPath } from "node:url";
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ROOT = path.resolve(BENCH_DIR, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+/** Extra Node flags for the app processes, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=tmp/prof" to profile. */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 
 /** Start a tsx script and resolve with the first JSON line it prints (the process keeps running). */
 export function startJsonChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; first: any }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(TSX, [...NODE_FLAGS, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     const rl = createInterface({ input: child.stdout! });
     rl.once("line", (line) => {
       try {
@@ -27,7 +29,7 @@ export function startJsonChild(script: string, env: Record<string, string>): Pro
 /** Run a tsx script to completion and return the last JSON line it printed. */
 export function runJsonChild(script: string, env: Record<string, string>, args: string[] = []): Promise<any> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(TSX, [...NODE_FLAGS, script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     let last = "";
     createInterface({ input: child.stdout! }).on("line", (l) => {
       if (l.trim().startsWith("{")) last = l;
