@@ -36,6 +36,17 @@ describe("HMAC", () => {
     expect(await db().job.count()).toBe(0);
     expect(await db().mirrorCustomer.count({ where: { shop: SHOP, shopifyId: gid(100) } })).toBe(0);
   });
+
+  it("a delivery carrying a proxy's and a CDN's headers besides Shopify's is verified and recorded; changed, it is a 401", async () => {
+    h.sim.setCustomer(SHOP, seCustomer(120));
+    const w = signedWebhook(h.webhookUrl, SHOP, "customers/create", payloadOf(120));
+    const proxy = { "User-Agent": "Shopify-Captain-Hook", Accept: "*/*", "Accept-Encoding": "gzip", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "app.example.test", "X-Real-Ip": "203.0.113.7", "Cdn-Loop": "cloudflare", "Cf-Ray": "8a1b2c3d4e5f-ARN", Traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" };
+    expect(await post(w, { body: w.body.replace("Förnamn120", "Mallory"), headers: proxy })).toBe(401);
+    expect(await post(w, { headers: proxy })).toBe(200);
+    expect(await db().webhookReceipt.findUniqueOrThrow({ where: { webhookId: w.webhookId } })).toMatchObject({ shop: SHOP, topic: "customers/create", eventId: w.eventId });
+    expect(await db().job.count({ where: { shop: SHOP, key: gid(120) } })).toBe(1);
+    await drain(h);
+  });
 });
 
 describe("receipts and duplicates", () => {
