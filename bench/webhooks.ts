@@ -15,7 +15,7 @@ import { Agent, createServer, request, type Server } from "node:http";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { BENCH_DIR, ROOT, percentile, startJsonChild } from "./lib/proc";
+import { BENCH_DIR, ROOT, median, percentile, startJsonChild } from "./lib/proc";
 import { signWebhook } from "../tests/simulator/webhooks";
 import { routeHandler } from "../tests/support/app-harness";
 
@@ -38,18 +38,46 @@ export interface WebhookBenchOptions {
 
 export type WorkerLayout = "process" | "inline" | "later";
 
-/** `npm run bench -- webhooks`: the burst with the worker in its own process, inside the web process, held back. */
+/**
+ * `npm run bench -- webhooks`: bursts with the worker in its own process (at 10, 25 and 50 deliveries in flight),
+ * inside the web process, and held back; BENCH_RUNS (default 3) bursts per case, medians reported with their range.
+ */
 export async function benchWebhooks(o: WebhookBenchOptions = {}) {
-  const production = await burst({ ...o, worker: "process" });
-  const inline = await burst({ ...o, worker: "inline" });
-  const routeAlone = await burst({ ...o, worker: "later" });
-  console.log(
-    `webhooks summary: p50/p99 answer ${production.answerMs.p50}/${production.answerMs.p99} ms with the worker in its own process ` +
-      `(target p99 ≤ 50 ms: ${production.p99WithinTarget ? "met" : "missed"}), ${inline.answerMs.p50}/${inline.answerMs.p99} ms with it inside ` +
-      `the web process, ${routeAlone.answerMs.p50}/${routeAlone.answerMs.p99} ms with it idle; all ${production.deliveries} jobs done ` +
-      `${(production.allJobsProcessedMs / 1000).toFixed(1)} s after the burst began; exactly once: ${[production, inline, routeAlone].every((r) => r.exactlyOnce) ? "yes" : "NO"}`,
-  );
-  return { production, inline, routeAlone };
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const cases: Array<{ name: string; worker: WorkerLayout; concurrency: number }> = [
+    { name: "worker in its own process, 50 in flight", worker: "process", concurrency: 50 },
+    { name: "worker in its own process, 25 in flight", worker: "process", concurrency: 25 },
+    { name: "worker in its own process, 10 in flight", worker: "process", concurrency: 10 },
+    { name: "worker inside the web process, 50 in flight", worker: "inline", concurrency: 50 },
+    { name: "worker held back (the route alone), 50 in flight", worker: "later", concurrency: 50 },
+  ];
+  const results = [];
+  for (const c of cases) {
+    const bursts = [];
+    for (let i = 0; i < runs; i++) bursts.push(await burst({ ...o, worker: c.worker, concurrency: c.concurrency }));
+    const stat = (f: (b: (typeof bursts)[number]) => number) => {
+      const xs = bursts.map(f);
+      return { median: round(median(xs)), min: round(Math.min(...xs)), max: round(Math.max(...xs)) };
+    };
+    const summary = {
+      case: c.name,
+      runs,
+      p50: stat((b) => b.answerMs.p50),
+      p99: stat((b) => b.answerMs.p99),
+      webCpuMsPerDelivery: stat((b) => b.webCpuMsPerDelivery),
+      burstMs: stat((b) => b.burstMs),
+      allJobsProcessedMs: stat((b) => b.allJobsProcessedMs),
+      exactlyOnce: bursts.every((b) => b.exactlyOnce),
+      bursts,
+    };
+    console.log(
+      `webhooks — ${c.name}: p50 ${summary.p50.median} ms (${summary.p50.min}–${summary.p50.max}), p99 ${summary.p99.median} ms ` +
+        `(${summary.p99.min}–${summary.p99.max}; target ≤ 50), web CPU ${summary.webCpuMsPerDelivery.median} ms/delivery, all jobs done in ` +
+        `${(summary.allJobsProcessedMs.median / 1000).toFixed(1)} s, exactly once: ${summary.exactlyOnce ? "yes" : "NO"}`,
+    );
+    results.push(summary);
+  }
+  return results;
 }
 
 export async function burst(o: WebhookBenchOptions = {}) {
