@@ -53,7 +53,7 @@ export async function benchWebhooks(o: WebhookBenchOptions = {}) {
   ];
   const results = [];
   for (const c of cases) {
-    const bursts = [];
+    const bursts: Array<Awaited<ReturnType<typeof burst>>> = [];
     for (let i = 0; i < runs; i++) bursts.push(await burst({ ...o, worker: c.worker, concurrency: c.concurrency }));
     const stat = (f: (b: (typeof bursts)[number]) => number) => {
       const xs = bursts.map(f);
