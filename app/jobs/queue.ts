@@ -191,6 +191,45 @@ export class JobQueue {
 }
 
 /**
+ * Take the shop's turn for work outside the queue: one conditional INSERT of a `running` keyed job (kind
+ * `externalRun`), so it holds across workers and processes like the queue's claim. While the row is running the
+ * queue claims none of the shop's keyed jobs (its claim checks for a running keyed job of the shop). Returns the
+ * row's id, or null while a keyed job of the shop is running.
+ */
+async function claimShopTurn(db: PrismaClient, shop: string, label: string, owner: string): Promise<number | null> {
+  const now = new Date().toISOString().replace("Z", "+00:00");
+  const inserted = await db.$executeRawUnsafe(
+    `INSERT INTO "Job" ("shop", "kind", "key", "payload", "status", "attempts", "maxAttempts", "runAt", "lockedAt", "lockedBy", "lastError", "createdAt")
+     SELECT ?, 'externalRun', ?, ?, 'running', 1, 1, ?, ?, ?, '', ?
+     WHERE NOT EXISTS (SELECT 1 FROM "Job" WHERE "status" = 'running' AND "shop" = ? AND "key" <> '')`,
+    shop, `external:${shop}`, JSON.stringify({ label }), now, now, owner, now, shop,
+  );
+  if (inserted !== 1) return null;
+  const job = await db.job.findFirst({ where: { lockedBy: owner }, select: { id: true } });
+  if (!job) throw new Error(`The turn of ${shop} was taken but its row is gone`);
+  return job.id;
+}
+
+/** Run work in the turn taken by claimShopTurn, keep the turn's lock fresh while it runs, and give the turn back. */
+async function runInShopTurn<T>(db: PrismaClient, id: number, work: () => Promise<T>, o: { staleLockMs?: number }): Promise<T> {
+  const refresh = setInterval(() => {
+    void db.job.updateMany({ where: { id, status: "running" }, data: { lockedAt: new Date() } }).catch(() => {});
+  }, Math.max(10, Math.floor((o.staleLockMs ?? STALE_LOCK_MS) / 3)));
+  try {
+    const result = await work();
+    await db.job.updateMany({ where: { id }, data: { status: "done", finishedAt: new Date(), lockedAt: null } });
+    return result;
+  } catch (e) {
+    await db.job.updateMany({ where: { id }, data: { status: "failed", finishedAt: new Date(), lockedAt: null, lastError: String((e as Error)?.message ?? e).slice(0, 2000) } });
+    throw e;
+  } finally {
+    clearInterval(refresh);
+  }
+}
+
+const turnOwner = (who: string) => `${who}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+/**
  * Run work outside the queue (the command line) as if it were a keyed job of the shop: it waits while a keyed job of
  * that shop is running, and while it runs the queue claims none (the claim checks for a running keyed job of the
  * shop). Without this, `npm run sync` beside the app's worker worked from a second snapshot of the ERP master.
@@ -202,34 +241,29 @@ export async function withShopLock<T>(
   work: () => Promise<T>,
   o: { pollMs?: number; onWait?: () => void; staleLockMs?: number } = {},
 ): Promise<T> {
-  const owner = `cli-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
+  const owner = turnOwner("cli");
   let waited = false;
-  for (;;) {
-    const now = iso(new Date());
-    const inserted = await db.$executeRawUnsafe(
-      `INSERT INTO "Job" ("shop", "kind", "key", "payload", "status", "attempts", "maxAttempts", "runAt", "lockedAt", "lockedBy", "lastError", "createdAt")
-       SELECT ?, 'externalRun', ?, ?, 'running', 1, 1, ?, ?, ?, '', ?
-       WHERE NOT EXISTS (SELECT 1 FROM "Job" WHERE "status" = 'running' AND "shop" = ? AND "key" <> '')`,
-      shop, `external:${shop}`, JSON.stringify({ label }), now, now, owner, now, shop,
-    );
-    if (inserted === 1) break;
+  let id: number | null;
+  while ((id = await claimShopTurn(db, shop, label, owner)) === null) {
     if (!waited) o.onWait?.();
     waited = true;
     await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
   }
-  const job = await db.job.findFirst({ where: { lockedBy: owner, status: "running" } });
-  const refresh = setInterval(() => {
-    void db.job.updateMany({ where: { id: job?.id, status: "running" }, data: { lockedAt: new Date() } }).catch(() => {});
-  }, Math.max(10, Math.floor((o.staleLockMs ?? STALE_LOCK_MS) / 3)));
-  try {
-    const result = await work();
-    await db.job.updateMany({ where: { id: job?.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null } });
-    return result;
-  } catch (e) {
-    await db.job.updateMany({ where: { id: job?.id }, data: { status: "failed", finishedAt: new Date(), lockedAt: null, lastError: String((e as Error)?.message ?? e).slice(0, 2000) } });
-    throw e;
-  } finally {
-    clearInterval(refresh);
-  }
+  return runInShopTurn(db, id, work, o);
+}
+
+/**
+ * withShopLock without the wait (a page's action, which must answer within seconds): runs the work now when no keyed
+ * job of the shop is running, and otherwise runs nothing and says so, for the caller to queue the work instead.
+ */
+export async function tryShopLock<T>(
+  db: PrismaClient,
+  shop: string,
+  label: string,
+  work: () => Promise<T>,
+  o: { staleLockMs?: number } = {},
+): Promise<{ ran: true; result: T } | { ran: false }> {
+  const id = await claimShopTurn(db, shop, label, turnOwner("app"));
+  if (id === null) return { ran: false };
+  return { ran: true, result: await runInShopTurn(db, id, work, o) };
 }
