@@ -3,7 +3,7 @@
 import type { Job } from "@prisma/client";
 import prisma from "../db.server";
 import shopify from "../shopify.server";
-import { JobQueue, enqueue, type JobHandler } from "../jobs/queue";
+import { JobQueue, enqueue, jobRow, tryShopLock, type EnqueueInput, type JobHandler } from "../jobs/queue";
 import { ShopifyAuthError } from "../shopify/errors";
 import { ShopifyGateway, adminTransport } from "../shopify/gateway";
 import { addCustomersToShopify, sendInvites } from "./export";
@@ -11,7 +11,7 @@ import { syncCustomers, type SyncOptions } from "./import";
 import { importOrders, assignOrderCustomer } from "./orders";
 import { handleWebhook, type WebhookJob } from "./webhooks";
 import { linkManually, unlink } from "./links";
-import type { RunTrigger } from "./runs";
+import type { RunSummary, RunTrigger } from "./runs";
 
 /** A gateway on the shop's offline session; a missing or revoked session is `authRequired`. */
 export async function gatewayFor(shop: string): Promise<ShopifyGateway> {
@@ -74,6 +74,10 @@ export const jobHandlers: Record<string, JobHandler> = {
   importOrders: async (job: Job, payload: { trigger?: RunTrigger }) => {
     await sync.importOrders(job.shop, payload.trigger ?? "schedule");
   },
+  sendInvites: async (job: Job, payload: { ids: string[]; trigger?: RunTrigger }) => {
+    const summary = await sync.sendInvites(job.shop, payload.ids, payload.trigger ?? "manual");
+    if (summary.status === "failed") throw new Error(summary.message || "Sending account invites failed");
+  },
 };
 
 let queue: JobQueue | null = null;
@@ -82,9 +86,67 @@ export function jobQueue(o?: { backoffScale?: number }): JobQueue {
   return queue;
 }
 
+// Keyed, so they take the shop's turn (they work on its ERP master, links and runs). Tried once: a retry would send
+// the invites again; a failed run shows in the sync log.
+const exportJob = (shop: string, nos: string[] | "all", trigger: RunTrigger): EnqueueInput =>
+  ({ shop, kind: "addCustomersToShopify", key: `export:${shop}`, payload: { nos, trigger }, maxAttempts: 1 });
+const invitesJob = (shop: string, ids: string[], trigger: RunTrigger): EnqueueInput =>
+  ({ shop, kind: "sendInvites", key: `invites:${shop}`, payload: { ids, trigger }, maxAttempts: 1 });
+
 /** "Add customers to Shopify" for a large selection, as a background job (its run shows in the sync log). */
 export async function startExportInBackground(shop: string, nos: string[] | "all", trigger: RunTrigger) {
-  return enqueue(prisma, { shop, kind: "addCustomersToShopify", key: `export:${shop}`, payload: { nos, trigger }, maxAttempts: 1 });
+  return enqueue(prisma, exportJob(shop, nos, trigger));
+}
+
+/** Selections above this size are added by a background job (a web request must answer within seconds). */
+export const INLINE_EXPORT_LIMIT = 25;
+
+/**
+ * How long a page waits for the shop's turn before it queues its work instead: long enough for a webhook's job to
+ * end, far shorter than a Sync.
+ */
+export const PAGE_TURN_WAIT_MS = 2000;
+
+/** What a page's action did: the run, done now, or the job it queued (the selection is large, or the shop is busy). */
+export type PageRun =
+  | { queued: false; summary: RunSummary }
+  | { queued: true; reason: "large" | "busy"; count: number; jobId: number };
+
+/**
+ * A page's work on the shop's ERP master, links, mirrors or runs: it runs now in the shop's turn (as a keyed job
+ * would), or, when a keyed job of the shop (a Sync, a webhook, the command line) keeps the turn longer than
+ * `waitMs`, it is queued as a keyed job and runs through the queue after it. The same work already waiting in the
+ * queue is not queued twice (a second click).
+ */
+async function nowOrQueued(shop: string, label: string, work: () => Promise<RunSummary>, job: EnqueueInput, count: number, o: { waitMs?: number }): Promise<PageRun> {
+  const deadline = Date.now() + (o.waitMs ?? PAGE_TURN_WAIT_MS);
+  for (;;) {
+    const turn = await tryShopLock(prisma, shop, label, work);
+    if (turn.ran) return { queued: false, summary: turn.result };
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const row = jobRow(job);
+  const waiting = await prisma.job.findFirst({ where: { shop, kind: row.kind, key: row.key, payload: row.payload, status: "queued" }, select: { id: true } });
+  const jobId = waiting?.id ?? (await enqueue(prisma, job)).id;
+  return { queued: true, reason: "busy", count, jobId };
+}
+
+/** "Add to Shopify" from the ERP pages: a small selection now (or queued while the shop is busy), a large one queued. */
+export async function addToShopifyFromPage(shop: string, nos: string[] | "all", o: { trigger?: RunTrigger; waitMs?: number } = {}): Promise<PageRun> {
+  const trigger = o.trigger ?? "manual";
+  if (nos === "all" || nos.length > INLINE_EXPORT_LIMIT) {
+    const count = nos === "all" ? await prisma.erpCustomer.count({ where: { shop } }) : nos.length;
+    const job = await startExportInBackground(shop, nos, trigger);
+    return { queued: true, reason: "large", count, jobId: job.id };
+  }
+  return nowOrQueued(shop, "Add customers to Shopify", () => sync.addCustomersToShopify(shop, nos, trigger), exportJob(shop, nos, trigger), nos.length, o);
+}
+
+/** "Send account invite" from the Shopify customers page: sent now, or queued while the shop is busy. */
+export async function sendInvitesFromPage(shop: string, ids: string[], o: { trigger?: RunTrigger; waitMs?: number } = {}): Promise<PageRun> {
+  const trigger = o.trigger ?? "manual";
+  return nowOrQueued(shop, "Send account invites", () => sync.sendInvites(shop, ids, trigger), invitesJob(shop, ids, trigger), ids.length, o);
 }
 
 export async function startSyncInBackground(shop: string, trigger: RunTrigger) {
