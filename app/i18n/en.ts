@@ -248,6 +248,7 @@ export const en = {
     linked: "Linked to {no}",
     unlinked: "{count} customers unlinked",
     invitesSent: "{sent} invites sent, {skipped} not sent",
+    invitesQueued: "A sync or another job of this shop is running: the {count} account invites are sent after it. The sync log shows the result.",
     syncQueued: "{count} customers will be processed again; sync started",
     selectOne: "Select one customer to link by hand",
     noName: "(no name)",
@@ -258,6 +259,7 @@ export const en = {
     addToShopify: "Add to Shopify",
     addedToShopify: "{exported} added to Shopify, {linked} linked to existing Shopify customers, {skipped} skipped",
     addQueued: "Adding {count} customers to Shopify in the background. The sync log shows the result when it is done.",
+    addQueuedBusy: "A sync or another job of this shop is running: the {count} customers are added to Shopify after it. The sync log shows the result.",
     searchPlaceholder: "Search number, name, email, city",
     filters: { all: "All", linked: "In Shopify", unlinked: "Not in Shopify", blocked: "Blocked" } as Record<string, string>,
     columns: { no: "No.", name: "Name", email: "Email", phone: "Phone", city: "City", country: "Country/region", shopify: "Shopify" },
@@ -301,6 +303,7 @@ export const en = {
     templateHelp: "A new customer gets empty posting fields from the template.",
     linkedShopify: "Linked Shopify customers",
     noLinkedShopify: "Not linked to a Shopify customer.",
+    addQueued: "A sync or another job of this shop is running: customer {no} is added to Shopify after it. The sync log shows the result.",
     fields: {
       no: "No.",
       name: "Name",

@@ -249,6 +249,7 @@ export const sv: Messages = {
     linked: "Länkad till {no}",
     unlinked: "{count} kunder har inte längre någon länk",
     invitesSent: "{sent} inbjudningar skickade, {skipped} inte skickade",
+    invitesQueued: "En synkronisering eller ett annat jobb för butiken pågår: de {count} kontoinbjudningarna skickas efter den. Synkloggen visar resultatet.",
     syncQueued: "{count} kunder bearbetas igen; synkroniseringen har startat",
     selectOne: "Välj en kund för att länka manuellt",
     noName: "(inget namn)",
@@ -259,6 +260,7 @@ export const sv: Messages = {
     addToShopify: "Lägg till i Shopify",
     addedToShopify: "{exported} tillagda i Shopify, {linked} länkade till befintliga Shopify-kunder, {skipped} överhoppade",
     addQueued: "{count} kunder läggs till i Shopify i bakgrunden. Synkloggen visar resultatet när det är klart.",
+    addQueuedBusy: "En synkronisering eller ett annat jobb för butiken pågår: de {count} kunderna läggs till i Shopify efter den. Synkloggen visar resultatet.",
     searchPlaceholder: "Sök nummer, namn, e-post, ort",
     filters: { all: "Alla", linked: "I Shopify", unlinked: "Inte i Shopify", blocked: "Spärrade" },
     columns: { no: "Nr", name: "Namn", email: "E-post", phone: "Telefon", city: "Ort", country: "Land/region", shopify: "Shopify" },
@@ -302,6 +304,7 @@ export const sv: Messages = {
     templateHelp: "En ny kund får tomma bokföringsfält från mallen.",
     linkedShopify: "Länkade Shopify-kunder",
     noLinkedShopify: "Inte länkad till någon Shopify-kund.",
+    addQueued: "En synkronisering eller ett annat jobb för butiken pågår: kund {no} läggs till i Shopify efter den. Synkloggen visar resultatet.",
     fields: {
       no: "Nr",
       name: "Namn",

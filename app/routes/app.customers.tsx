@@ -6,7 +6,7 @@ import { json } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Modal, Page, Text, Tooltip, useIndexResourceState } from "@shopify/polaris";
 import { z } from "zod";
-import { sync } from "../sync/service.server";
+import { sendInvitesFromPage, sync } from "../sync/service.server";
 import { LinkSourceBadge } from "../components/Badges";
 import { ErpCustomerPicker } from "../components/ErpCustomerPicker";
 import { ListFilters } from "../components/ListFilters";
@@ -50,6 +50,7 @@ type Result =
   | { intent: "link"; ok: boolean; erpCustomerNo?: string; error?: string }
   | { intent: "unlink"; ok: true; count: number }
   | { intent: "invite"; ok: true; sent: number; skipped: number; status: string }
+  | { intent: "inviteQueued"; ok: true; count: number }
   | { intent: "syncNow"; ok: true; count: number; jobId: number }
   | { intent: "invalid"; ok: false; error: string };
 
@@ -70,7 +71,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       for (const id of a.ids) await sync.unlink(shop, id);
       return json<Result>({ intent: "unlink", ok: true, count: a.ids.length });
     case "invite": {
-      const r = await sync.sendInvites(shop, a.ids, "manual");
+      // While a Sync or another job of the shop runs, the invites are sent by a background job after it.
+      const q = await sendInvitesFromPage(shop, a.ids);
+      if (q.queued) return json<Result>({ intent: "inviteQueued", ok: true, count: q.count });
+      const r = q.summary;
       return json<Result>({ intent: "invite", ok: true, sent: r.counts.read - r.counts.skipped - r.counts.failed, skipped: r.counts.skipped + r.counts.failed, status: r.status });
     }
     case "syncNow": {
@@ -101,6 +105,7 @@ export default function ShopifyCustomers() {
       setLinking(null);
     }
     if (r.intent === "unlink") toast(fmt(m.customers.unlinked, { count: number(r.count) }));
+    if (r.intent === "inviteQueued") toast(fmt(m.customers.invitesQueued, { count: number(r.count) }));
     if (r.intent === "invite") toast(fmt(m.customers.invitesSent, { sent: number(r.sent), skipped: number(r.skipped) }), { isError: r.skipped > 0 && r.sent === 0 });
     if (r.intent === "syncNow") {
       toast(fmt(m.customers.syncQueued, { count: number(r.count) }));

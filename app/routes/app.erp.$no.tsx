@@ -10,7 +10,7 @@ import { z } from "zod";
 import prisma from "../db.server";
 import { ERP_CUSTOMER_TEXT_FIELDS, emptyErpCustomer, type ErpCustomer } from "../erp/fields";
 import { deleteErpCustomer, ErpValidationError } from "../erp/master";
-import { sync } from "../sync/service.server";
+import { addToShopifyFromPage } from "../sync/service.server";
 import { LinkSourceBadge } from "../components/Badges";
 import { toast } from "../components/toast";
 import { useI18n } from "../i18n";
@@ -44,6 +44,7 @@ type Problem = { field: string; kind: "tooLong" | "noTaken" | "nameRequired" | "
 type Result =
   | { intent: "save"; ok: boolean; problems: Problem[] }
   | { intent: "addToShopify"; ok: boolean; exported: number; linked: number; skipped: number; issues: Array<{ code: string; message: string }> }
+  | { intent: "addToShopifyQueued"; ok: true }
   | { intent: "delete"; ok: boolean };
 
 function toProblems(e: ErpValidationError): Problem[] {
@@ -81,7 +82,10 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     await deleteErpCustomer(prisma, shop, no);
     return redirect(`/app/erp?deleted=${encodeURIComponent(no)}`);
   }
-  const summary = await sync.addCustomersToShopify(shop, [no], "manual");
+  // While a Sync or another job of the shop runs, the customer is added by a background job after it.
+  const r = await addToShopifyFromPage(shop, [no]);
+  if (r.queued) return json<Result>({ intent: "addToShopifyQueued", ok: true });
+  const summary = r.summary;
   const issues = await runIssues(shop, summary.runId, 10);
   return json<Result>({
     intent: "addToShopify",
@@ -122,6 +126,11 @@ export default function ErpCustomerCard() {
     if (exported) toast(fmt(m.erp.addedToShopify, { exported: number(exported.exported), linked: number(exported.linked), skipped: number(exported.skipped) }), { isError: !exported.ok });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [exported]);
+  const exportQueued = exporter.state === "idle" && exporter.data?.intent === "addToShopifyQueued" ? exporter.data : null;
+  useEffect(() => {
+    if (exportQueued) toast(fmt(m.erpCard.addQueued, { no: data.customer.no }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [exportQueued]);
 
   if (data.notFound) {
     return (

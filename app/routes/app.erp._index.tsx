@@ -8,7 +8,7 @@ import { Badge, Banner, BlockStack, Card, Checkbox, DropZone, IndexTable, List, 
 import { z } from "zod";
 import prisma from "../db.server";
 import { importErpCsv } from "../erp/csv";
-import { startExportInBackground, sync } from "../sync/service.server";
+import { addToShopifyFromPage } from "../sync/service.server";
 import { downloadFile } from "../components/download";
 import { ListFilters } from "../components/ListFilters";
 import { ListEmptyState } from "../components/ListEmptyState";
@@ -39,11 +39,8 @@ const addInput = z.object({
   nos: z.string().transform((s) => (s === "*" ? ("all" as const) : s.split("\n").map((x) => x.trim()).filter(Boolean))),
 });
 
-/** Selections above this size are added by a background job (a web request must answer within seconds). */
-const INLINE_EXPORT_LIMIT = 25;
-
 type Result =
-  | { intent: "addToShopifyQueued"; ok: true; count: number }
+  | { intent: "addToShopifyQueued"; ok: true; count: number; reason: "large" | "busy" }
   | { intent: "addToShopify"; ok: boolean; runId: number; status: string; exported: number; linked: number; skipped: number; issues: Array<{ no: string; code: string; message: string }> }
   | { intent: "import"; ok: boolean; imported: number; errors: Array<{ line: number; message: string }> }
   | { intent: "invalid"; ok: false; error: string };
@@ -59,13 +56,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const parsed = addInput.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return json<Result>({ intent: "invalid", ok: false, error: parsed.error.issues[0]?.message ?? "invalid" }, { status: 400 });
-  const nos = parsed.data.nos;
-  if (nos === "all" || nos.length > INLINE_EXPORT_LIMIT) {
-    const count = nos === "all" ? await prisma.erpCustomer.count({ where: { shop } }) : nos.length;
-    await startExportInBackground(shop, nos, "manual");
-    return json<Result>({ intent: "addToShopifyQueued", ok: true, count });
-  }
-  const summary = await sync.addCustomersToShopify(shop, nos, "manual");
+  // A large selection, or one made while a Sync or another job of the shop runs, is added by a background job.
+  const r = await addToShopifyFromPage(shop, parsed.data.nos);
+  if (r.queued) return json<Result>({ intent: "addToShopifyQueued", ok: true, count: r.count, reason: r.reason });
+  const summary = r.summary;
   const issues = await runIssues(shop, summary.runId, 50);
   return json<Result>({
     intent: "addToShopify",
@@ -110,7 +104,7 @@ export default function ErpCustomers() {
   const queued = fetcher.state === "idle" && fetcher.data?.intent === "addToShopifyQueued" ? fetcher.data : null;
   useEffect(() => {
     if (!queued) return;
-    toast(fmt(m.erp.addQueued, { count: number(queued.count) }));
+    toast(fmt(queued.reason === "busy" ? m.erp.addQueuedBusy : m.erp.addQueued, { count: number(queued.count) }));
     clearSelection();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queued]);

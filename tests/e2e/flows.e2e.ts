@@ -149,6 +149,38 @@ describe.skipIf(!hasChromium)("admin flows", () => {
     await page.close();
   });
 
+  test("Add to Shopify while a sync of the shop runs is queued, says so, and the customer is added after the sync", async () => {
+    await newPage();
+    const no = await erpNoByName("Lars Nyberg");
+    const email = "lars.nyberg@example.se";
+    const inShopify = () => demo.sim.customers(shop()).filter((c) => c.defaultEmailAddress?.emailAddress === email).length;
+    expect(inShopify()).toBe(0);
+    // A Sync of the shop as the worker holds it while it runs.
+    const sync = await db().job.create({
+      data: { shop: shop(), kind: "syncCustomers", key: `sync:${shop()}`, payload: "{}", status: "running", attempts: 1, maxAttempts: 1, lockedAt: new Date(), lockedBy: "e2e-sync" },
+    });
+    try {
+      await open(page, demo, `/app/erp/${encodeURIComponent(no)}`);
+      await page.getByRole("button", { name: "Add to Shopify" }).click();
+      await expect
+        .poll(() => toasts(page).allInnerTexts(), WAIT)
+        .toContain(`A sync or another job of this shop is running: customer ${no} is added to Shopify after it. The sync log shows the result.`);
+      const queued = await db().job.findMany({ where: { shop: shop(), kind: "addCustomersToShopify" } });
+      expect(queued.map((j) => [j.status, JSON.parse(j.payload).nos])).toEqual([["queued", [no]]]);
+      expect(inShopify()).toBe(0);
+    } finally {
+      await db().job.update({ where: { id: sync.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null } });
+    }
+    // The app's worker adds the customer once the Sync has ended.
+    await expect.poll(inShopify, WAIT).toBe(1);
+    await expect.poll(async () => (await db().job.findFirst({ where: { shop: shop(), kind: "addCustomersToShopify" } }))?.status, WAIT).toBe("done");
+    const created = demo.sim.customers(shop()).find((c) => c.defaultEmailAddress?.emailAddress === email);
+    const mirror = await db().mirrorCustomer.findUnique({ where: { shop_shopifyId: { shop: shop(), shopifyId: created.id } } });
+    expect([mirror?.erpCustomerNo, mirror?.linkSource]).toEqual([no, "exported"]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   test("an order that needs a customer gets one picked by hand", async () => {
     await newPage();
     const no = await erpNoByName("Walk-in customers (shop)");
