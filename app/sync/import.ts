@@ -75,13 +75,15 @@ async function importChanged(ctx: SyncContext, runId: number, watermark: Date | 
         onProblem: (p) => ctx.log.add("internal", p.message),
       })
     : customersPaged(gw, query);
-  let pagesSinceCollect = 0;
+  // A full collection every 1,000 customers (two pages): a page's data outlives the young generation and is
+  // collected only by a full collection, ~10 MB of it per page (see memory.ts).
+  let sinceCollect = 0;
   for await (const page of pages) {
     await processPage(ctx, page, { purpose: "sync" }, onlyMirrored);
-    pagesSinceCollect += page.length;
-    if (pagesSinceCollect >= 2500) {
+    sinceCollect += page.length;
+    if (sinceCollect >= 1000) {
       reclaimMemory();
-      pagesSinceCollect = 0;
+      sinceCollect = 0;
     }
     await ctx.log.flush();
     await saveProgress(ctx, runId, total);
