@@ -38,18 +38,30 @@ export function looseKey(parts: string[]): string {
 /** An ERP customer's bill-to key (byBillToInfo): name, name 2, address, address 2, post code, city and country. */
 export const billToKeyOf = (c: BillToFields) => looseKey([c.name, c.name2, c.address, c.address2, c.postCode, c.city, c.countryCode]);
 
-function push(map: Map<string, string[]>, key: string, no: string) {
-  const list = map.get(key);
-  if (!list) map.set(key, [no]);
-  else if (!list.includes(no)) list.push(no);
+/** Key → the numbers under it: one number as is (most keys have one), several in an array. */
+type Keyed = Map<string, string | string[]>;
+
+function push(map: Keyed, key: string, no: string) {
+  const at = map.get(key);
+  if (at === undefined) map.set(key, no);
+  else if (typeof at === "string") {
+    if (at !== no) map.set(key, [at, no]);
+  } else if (!at.includes(no)) at.push(no);
 }
 
-function pull(map: Map<string, string[]>, key: string, no: string) {
-  const list = map.get(key);
-  if (!list) return;
-  const i = list.indexOf(no);
-  if (i >= 0) list.splice(i, 1);
-  if (!list.length) map.delete(key);
+function pull(map: Keyed, key: string, no: string) {
+  const at = map.get(key);
+  if (at === no) map.delete(key);
+  else if (Array.isArray(at)) {
+    const rest = at.filter((x) => x !== no);
+    if (rest.length !== at.length) map.set(key, rest.length === 1 ? rest[0] : rest);
+  }
+}
+
+/** The numbers under a key, as a new array. */
+function numbersAt(map: Keyed, key: string): string[] {
+  const at = map.get(key);
+  return at === undefined ? [] : typeof at === "string" ? [at] : [...at];
 }
 
 export const byNo = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -57,13 +69,13 @@ export const byNo = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export class ErpIndex {
   /** Every number, with the customer's email field (its email keys are dropped when the customer changes). */
   private emailOf = new Map<string, string>();
-  private byEmail = new Map<string, string[]>();
-  private byE164 = new Map<string, string[]>();
-  private byLast9 = new Map<string, string[]>();
+  private byEmail: Keyed = new Map();
+  private byE164: Keyed = new Map();
+  private byLast9: Keyed = new Map();
   private phoneOf = new Map<string, PhoneKey>();
   /** Bill-to keys, only when loaded with them (byBillToInfo). */
   private billToOf: Map<string, string> | null;
-  private billTo: Map<string, string[]> | null;
+  private billTo: Keyed | null;
   /** Full records at hand: read for the page being processed, or changed in memory and not yet written. */
   private records = new Map<string, ErpCustomer>();
 
@@ -155,16 +167,16 @@ export class ErpIndex {
   findByEmail(email: string): string[] {
     const e = clean(email).toLowerCase();
     if (!e) return [];
-    return [...(this.byEmail.get(e) ?? [])].sort(byNo);
+    return numbersAt(this.byEmail, e).sort(byNo);
   }
 
   /** ERP customers whose phone denotes the same number (see phone.ts for the rule). */
   findByPhone(key: PhoneKey | null, match: (a: PhoneKey, b: PhoneKey) => boolean): string[] {
     if (!key) return [];
     const found = new Set<string>();
-    if (key.e164) for (const no of this.byE164.get(key.e164) ?? []) found.add(no);
+    if (key.e164) for (const no of numbersAt(this.byE164, key.e164)) found.add(no);
     if (key.last9) {
-      for (const no of this.byLast9.get(key.last9.slice(-7)) ?? []) {
+      for (const no of numbersAt(this.byLast9, key.last9.slice(-7))) {
         const other = this.phoneOf.get(no);
         if (other && match(key, other)) found.add(no);
       }
@@ -175,6 +187,6 @@ export class ErpIndex {
   /** ERP customers with this bill-to key (see `billToKeyOf`); the index must have been loaded with bill-to keys. */
   findByBillTo(key: string): string[] {
     if (!this.billTo) throw new Error("The ERP index was loaded without bill-to keys (customerMappingType is not byBillToInfo).");
-    return [...(this.billTo.get(key) ?? [])].sort(byNo);
+    return numbersAt(this.billTo, key).sort(byNo);
   }
 }
