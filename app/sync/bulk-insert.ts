@@ -5,8 +5,13 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 
 const MAX_VARIABLES = 4_000;
 
+/** A DateTime as Prisma stores it in SQLite. */
+export function sqliteDate(d: Date): string {
+  return d.toISOString().replace("Z", "+00:00");
+}
+
 function encode(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
+  if (v instanceof Date) return sqliteDate(v);
   if (typeof v === "boolean") return v ? 1 : 0;
   if (v === undefined) return null;
   return v;

@@ -1,10 +1,11 @@
 // Receiving a webhook: authenticate (HMAC; a wrong one is a 401 and nothing is stored), record the delivery by
 // webhook id and event id (a duplicate gets 200 and no work), hand the work to the job queue, answer at once.
-import type { PrismaClient } from "@prisma/client";
-import prisma from "../db.server";
+import type Database from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
+import { writeDirect } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { jobRow } from "../jobs/queue";
-import { insertMany } from "../sync/bulk-insert";
+import { sqliteDate } from "../sync/bulk-insert";
 import { webhookJobKey } from "../sync/webhooks";
 
 export function normalizeTopic(topic: string): string {
@@ -75,46 +76,37 @@ async function flush() {
 
 /**
  * The receipts and jobs of a group in one transaction: a job is never lost behind a stored receipt (a failed job
- * insert fails the group and Shopify's retry is processed, not taken for a duplicate). A delivery is a duplicate
- * when its webhook id, or its (shop, topic, event id), was seen before or earlier in the group. Duplicates are found
- * by reading, not by a failing insert: a failed statement would roll the transaction back, and on the app's one
- * shared SQLite connection a rollback also discards what other requests and jobs wrote meanwhile
- * (tests/reliability/sqlite-connection.test.ts).
+ * insert fails the group and Shopify's retry is processed, not taken for a duplicate). A delivery is a duplicate when
+ * its webhook id, or its (shop, topic, event id), was seen before or earlier in the group: its receipt insert does
+ * nothing (`ON CONFLICT DO NOTHING`, no failing statement) and it gets no job. Written directly on SQLite
+ * (`writeDirect`, app/db.server.ts): this is the app's hottest write.
  */
 async function record(group: Delivery[]) {
-  // Raw statements: Prisma compiles every query it builds, and under a burst that compilation was a large share of
-  // the answer time. Values are stored as Prisma stores them (app/sync/bulk-insert.ts).
-  const now = new Date();
-  await prisma.$transaction(async (tx) => {
-    const db = tx as unknown as PrismaClient;
-    const eventIds = group.flatMap((d) => (d.eventId ? [d.eventId] : []));
-    const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
-    const seen = await db.$queryRawUnsafe<Array<{ webhookId: string; shop: string; topic: string; eventId: string | null }>>(
-      `SELECT "webhookId", "shop", "topic", "eventId" FROM "WebhookReceipt" WHERE "webhookId" IN (${marks(group.length)})` +
-        (eventIds.length ? ` OR "eventId" IN (${marks(eventIds.length)})` : ""),
-      ...group.map((d) => d.webhookId),
-      ...eventIds,
-    );
-    const ids = new Set(seen.map((r) => r.webhookId));
-    const events = new Set(seen.flatMap((r) => (r.eventId ? [`${r.shop}\u0001${r.topic}\u0001${r.eventId}`] : [])));
-    const fresh: Delivery[] = [];
+  const now = sqliteDate(new Date());
+  await writeDirect((db) => {
+    const st = statementsFor(db);
     for (const d of group) {
-      const event = d.eventId ? `${d.shop}\u0001${d.topic}\u0001${d.eventId}` : null;
-      if (ids.has(d.webhookId) || (event && events.has(event))) continue;
-      ids.add(d.webhookId);
-      if (event) events.add(event);
-      fresh.push(d);
+      if (st.receipt.run(d.shop, d.webhookId, d.eventId, d.topic, now).changes !== 1) continue;
+      const job = jobRow({ shop: d.shop, kind: "webhook", key: webhookJobKey(d.topic, d.payload), payload: { topic: d.topic, payload: d.payload, webhookId: d.webhookId } });
+      st.job.run(job.shop, job.kind, job.key, job.payload, job.maxAttempts, now, now);
     }
-    if (!fresh.length) return;
-    const receipts = fresh.map((d) => ({ shop: d.shop, webhookId: d.webhookId, eventId: d.eventId, topic: d.topic, receivedAt: now, status: "received" }));
-    const jobs = fresh.map((d) => ({
-      ...jobRow({ shop: d.shop, kind: "webhook", key: webhookJobKey(d.topic, d.payload), payload: { topic: d.topic, payload: d.payload, webhookId: d.webhookId }, runAt: now }),
-      status: "queued",
-      attempts: 0,
-      lockedBy: "",
-      lastError: "",
-      createdAt: now,
-    }));
-    for (const statement of [...insertMany(db, "WebhookReceipt", receipts), ...insertMany(db, "Job", jobs)]) await statement;
   });
+}
+
+const statements = new WeakMap<object, { receipt: Statement; job: Statement }>();
+function statementsFor(db: Database.Database) {
+  let st = statements.get(db);
+  if (!st) {
+    st = {
+      receipt: db.prepare(
+        `INSERT INTO "WebhookReceipt" ("shop", "webhookId", "eventId", "topic", "receivedAt", "status") VALUES (?, ?, ?, ?, ?, 'received') ON CONFLICT DO NOTHING`,
+      ),
+      job: db.prepare(
+        `INSERT INTO "Job" ("shop", "kind", "key", "payload", "status", "attempts", "maxAttempts", "runAt", "lockedBy", "lastError", "createdAt")
+         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, '', '', ?)`,
+      ),
+    };
+    statements.set(db, st);
+  }
+  return st;
 }

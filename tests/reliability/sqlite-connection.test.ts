@@ -121,3 +121,46 @@ describe("another process writing the same database", () => {
     expect(await db.companyInformation.count({ where: { shop: { startsWith: "proc-" } } })).toBe(150);
   }, 30_000);
 });
+
+describe("direct writes (the webhook receipts' path)", () => {
+  it("wait for another connection's write lock without blocking this process, commit all or nothing", async () => {
+    const { writeDirect, closeDirectConnections } = await import("../../app/db.server");
+    const { default: Database } = await import("better-sqlite3");
+    const url = "file:" + file;
+    const insert = (db: any, shop: string) => db.prepare(`INSERT INTO "CompanyInformation" ("shop", "name", "countryCode") VALUES (?, 'D', '')`).run(shop);
+
+    // Held by another connection for 300 ms: the direct write waits on a timer, the event loop keeps running.
+    const other = new Database(file);
+    other.prepare("BEGIN IMMEDIATE").run();
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const released = sleep(300).then(() => other.prepare("COMMIT").run());
+    const started = Date.now();
+    await writeDirect((db) => insert(db, "direct-1.myshopify.com"), url);
+    clearInterval(ticker);
+    await released;
+    other.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(ticks).toBeGreaterThan(10);
+
+    // Held by the app's own Prisma transaction: the direct write waits for it, both commit.
+    const tx = db.$transaction(async (t) => {
+      await t.companyInformation.create({ data: { shop: "prisma-tx.myshopify.com", name: "P" } });
+      await sleep(100);
+    });
+    await sleep(10);
+    await writeDirect((d) => insert(d, "direct-2.myshopify.com"), url);
+    await tx;
+
+    // Work that fails leaves nothing behind.
+    await expect(
+      writeDirect((d) => {
+        insert(d, "direct-3.myshopify.com");
+        throw new Error("the second row is bad");
+      }, url),
+    ).rejects.toThrow("the second row is bad");
+    closeDirectConnections();
+    const shops = (await db.companyInformation.findMany({ where: { shop: { in: ["direct-1.myshopify.com", "prisma-tx.myshopify.com", "direct-2.myshopify.com", "direct-3.myshopify.com"] } }, select: { shop: true } })).map((r) => r.shop).sort();
+    expect(shops).toEqual(["direct-1.myshopify.com", "direct-2.myshopify.com", "prisma-tx.myshopify.com"]);
+  });
+});

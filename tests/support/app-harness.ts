@@ -99,6 +99,7 @@ export async function startHarness(o: { name?: string; dbFile?: string; sim?: Pa
       await new Promise<void>((r) => server.close(() => r()));
       await sim.close();
       await prisma.$disconnect();
+      app.closeDirectConnections();
     },
   };
 }

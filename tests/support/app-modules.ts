@@ -1,5 +1,6 @@
 // The app modules a harness drives, loaded after the environment is set.
 export { default as prisma } from "../../app/db.server";
+export { closeDirectConnections } from "../../app/db.server";
 export { default as shopify } from "../../app/shopify.server";
 export * as service from "../../app/sync/service.server";
 export * as webhookRoute from "../../app/routes/webhooks";
