@@ -39,8 +39,26 @@ export function withShopifyHeadersOnly(request: Request): Request {
   return new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
 }
 
+/**
+ * A signed delivery that cannot be a Shopify webhook: its body is not JSON, or its shop header is not a shop domain.
+ * Answered 400 with the reason (nothing is stored); the library would otherwise end the request with a 500.
+ */
+function malformed(e: unknown): Response | null {
+  const reason =
+    e instanceof SyntaxError ? "the body is not JSON" : (e as Error)?.constructor?.name === "InvalidShopError" ? "X-Shopify-Shop-Domain is not a shop domain" : null;
+  return reason ? new Response(`Malformed webhook delivery: ${reason}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }) : null;
+}
+
 export async function receiveWebhook(request: Request): Promise<Response> {
-  const { topic: rawTopic, shop, payload, webhookId, eventId } = (await authenticate.webhook(withShopifyHeadersOnly(request))) as any;
+  let context: any;
+  try {
+    context = await authenticate.webhook(withShopifyHeadersOnly(request));
+  } catch (e) {
+    const answer = malformed(e);
+    if (answer) return answer;
+    throw e;
+  }
+  const { topic: rawTopic, shop, payload, webhookId, eventId } = context;
   const topic = normalizeTopic(String(rawTopic));
   await new Promise<void>((resolve, reject) => {
     pending.push({ shop, topic, webhookId: String(webhookId), eventId: eventId ? String(eventId) : null, payload, done: (e) => (e ? reject(e) : resolve()) });

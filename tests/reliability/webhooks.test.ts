@@ -2,7 +2,8 @@
 // deliveries): HMAC, receipts by webhook id and event id, concurrent duplicates, reordering, customers/delete and
 // app/uninstalled — asserted on database rows and the simulator's state.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../support/app-harness";
+import { API_SECRET, startHarness, type Harness } from "../support/app-harness";
+import { signWebhook } from "../simulator/webhooks";
 import { drain, gid, post, removeDb, seCustomer, seedShop, signedWebhook, tableCounts } from "./support";
 
 const SHOP = "reliability-webhooks.myshopify.com";
@@ -46,6 +47,23 @@ describe("HMAC", () => {
     expect(await db().webhookReceipt.findUniqueOrThrow({ where: { webhookId: w.webhookId } })).toMatchObject({ shop: SHOP, topic: "customers/create", eventId: w.eventId });
     expect(await db().job.count({ where: { shop: SHOP, key: gid(120) } })).toBe(1);
     await drain(h);
+  });
+});
+
+describe("malformed signed deliveries", () => {
+  it("a body that is not JSON, or a shop header that is not a shop domain, is answered 400 with the reason and nothing is stored", async () => {
+    h.sim.setCustomer(SHOP, seCustomer(130));
+    const before = await tableCounts(h);
+    const w = signedWebhook(h.webhookUrl, SHOP, "customers/create", payloadOf(130));
+    const notJson = "{\"id\": 130, \"email\": ";
+    const res = await fetch(w.url, { method: "POST", headers: { ...w.headers, "X-Shopify-Hmac-Sha256": signWebhook(notJson, API_SECRET) }, body: notJson });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe("Malformed webhook delivery: the body is not JSON.");
+    const elsewhere = signedWebhook(h.webhookUrl, "evil.example.com", "customers/create", payloadOf(130));
+    const res2 = await fetch(elsewhere.url, { method: "POST", headers: elsewhere.headers, body: elsewhere.body });
+    expect(res2.status).toBe(400);
+    expect(await res2.text()).toBe("Malformed webhook delivery: X-Shopify-Shop-Domain is not a shop domain.");
+    expect(await tableCounts(h)).toEqual(before);
   });
 });
 
