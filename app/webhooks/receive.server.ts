@@ -1,7 +1,6 @@
 // Receiving a webhook: authenticate (HMAC; a wrong one is a 401 and nothing is stored), record the delivery by
 // webhook id and event id (a duplicate gets 200 and no work), hand the work to the job queue, answer at once.
-import type Database from "better-sqlite3";
-import type { Statement } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 import { writeDirect } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { jobRow } from "../jobs/queue";
@@ -26,8 +25,8 @@ interface Delivery {
 }
 
 /**
- * The delivery as `authenticate.webhook` reads it: method, raw body and Shopify's headers (`X-Shopify-*` for
- * webhooks, `Shopify-*` for events). The library canonicalises every header of the request on each of its dozen
+ * The delivery as `authenticate.webhook` reads it: method, raw body, content type and Shopify's headers
+ * (`X-Shopify-*` for webhooks, `Shopify-*` for events). The library canonicalises every header of the request on each of its dozen
  * header lookups; behind a proxy or CDN a delivery carries twenty headers or more, and handing it only Shopify's
  * halves the cost of authentication — the largest part of answering a delivery (bench/README.md).
  */
@@ -68,7 +67,7 @@ export async function receiveWebhook(request: Request): Promise<Response> {
 }
 
 // Deliveries are recorded in groups: the deliveries that arrive while one group is being written go together into
-// the next transaction (a receipt and a job each, two statements for the whole group). Under a burst this keeps
+// the next transaction (a receipt and a job each). Under a burst this keeps
 // the answer time short; a lone delivery is written at once. Until its group is committed a delivery is not
 // answered, and if the group fails every delivery of it gets a 500 and Shopify sends it again.
 const pending: Delivery[] = [];
@@ -112,7 +111,7 @@ async function record(group: Delivery[]) {
 }
 
 const statements = new WeakMap<object, { receipt: Statement; job: Statement }>();
-function statementsFor(db: Database.Database) {
+function statementsFor(db: Database) {
   let st = statements.get(db);
   if (!st) {
     st = {
