@@ -25,39 +25,80 @@ interface Delivery {
 }
 
 /**
- * The delivery as `authenticate.webhook` reads it: method, raw body, content type and Shopify's headers
- * (`X-Shopify-*` for webhooks, `Shopify-*` for events). The library canonicalises every header of the request on each of its dozen
- * header lookups; behind a proxy or CDN a delivery carries twenty headers or more, and handing it only Shopify's
- * halves the cost of authentication — the largest part of answering a delivery (bench/README.md).
+ * The largest delivery body accepted (WEBHOOK_MAX_BYTES, default 10 MB): larger ones are answered 413 before they are
+ * read whole, so a sender without the secret cannot fill the server's memory. Shopify's payloads are far smaller.
  */
-export function withShopifyHeadersOnly(request: Request): Request {
+export function webhookMaxBytes(): number {
+  const n = Number(process.env.WEBHOOK_MAX_BYTES);
+  return Number.isInteger(n) && n > 0 ? n : 10 * 1024 * 1024;
+}
+
+class TooLarge extends Error {}
+
+/** The body as text, read up to `limit` bytes (a Content-Length above it is refused before reading anything). */
+async function readBody(request: Request, limit: number): Promise<string> {
+  const length = request.headers.get("content-length");
+  if (length !== null && /^\d+$/.test(length)) {
+    if (Number(length) > limit) throw new TooLarge();
+    return request.text(); // the HTTP server delivers no more than Content-Length bytes
+  }
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new TooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The delivery as `authenticate.webhook` reads it: method, raw body, content type and Shopify's headers
+ * (`X-Shopify-*` for webhooks, `Shopify-*` for events). The library canonicalises every header of the request on each
+ * of its dozen header lookups; behind a proxy or CDN a delivery carries twenty headers or more, and handing it only
+ * Shopify's halves the cost of authentication — the largest part of answering a delivery (bench/README.md).
+ */
+export async function forAuthentication(request: Request, limit = webhookMaxBytes()): Promise<Request> {
   const headers = new Headers();
   for (const [name, value] of request.headers) {
     if (name.startsWith("x-shopify-") || name.startsWith("shopify-") || name === "content-type") headers.set(name, value);
   }
-  return new Request(request.url, { method: request.method, headers, body: request.body, duplex: "half" } as RequestInit);
+  const body = request.method === "POST" ? await readBody(request, limit) : undefined;
+  return new Request(request.url, { method: request.method, headers, body });
 }
+
+const text = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 /**
  * A signed delivery that cannot be a Shopify webhook: its body is not JSON, or its shop header is not a shop domain.
  * Answered 400 with the reason (nothing is stored); the library would otherwise end the request with a 500.
  */
 function malformed(e: unknown): Response | null {
+  if (e instanceof TooLarge) return text(413, `Webhook delivery too large: more than ${webhookMaxBytes()} bytes.`);
   const reason =
     e instanceof SyntaxError ? "the body is not JSON" : (e as Error)?.constructor?.name === "InvalidShopError" ? "X-Shopify-Shop-Domain is not a shop domain" : null;
-  return reason ? new Response(`Malformed webhook delivery: ${reason}.`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }) : null;
+  return reason ? text(400, `Malformed webhook delivery: ${reason}.`) : null;
 }
 
 export async function receiveWebhook(request: Request): Promise<Response> {
   let context: any;
   try {
-    context = await authenticate.webhook(withShopifyHeadersOnly(request));
+    context = await authenticate.webhook(await forAuthentication(request));
   } catch (e) {
     const answer = malformed(e);
     if (answer) return answer;
     throw e;
   }
   const { topic: rawTopic, shop, payload, webhookId, eventId } = context;
+  // Every webhook and event payload is a JSON object; anything else would fail in its job forever.
+  if (!payload || typeof payload !== "object" || Array.isArray(payload)) return text(400, "Malformed webhook delivery: the body is not a JSON object.");
   const topic = normalizeTopic(String(rawTopic));
   await new Promise<void>((resolve, reject) => {
     pending.push({ shop, topic, webhookId: String(webhookId), eventId: eventId ? String(eventId) : null, payload, done: (e) => (e ? reject(e) : resolve()) });

@@ -63,7 +63,41 @@ describe("malformed signed deliveries", () => {
     const res2 = await fetch(elsewhere.url, { method: "POST", headers: elsewhere.headers, body: elsewhere.body });
     expect(res2.status).toBe(400);
     expect(await res2.text()).toBe("Malformed webhook delivery: X-Shopify-Shop-Domain is not a shop domain.");
+    // Valid JSON that is not an object (every Shopify payload is one): it would fail in its job forever.
+    for (const body of ["null", "[1,2]", '"just a string"', "42"]) {
+      const r = await fetch(w.url, { method: "POST", headers: { ...w.headers, "X-Shopify-Webhook-Id": `not-object-${body}`, "X-Shopify-Hmac-Sha256": signWebhook(body, API_SECRET) }, body });
+      expect([body, r.status, await r.text()]).toEqual([body, 400, "Malformed webhook delivery: the body is not a JSON object."]);
+    }
     expect(await tableCounts(h)).toEqual(before);
+  });
+
+  it("a body above WEBHOOK_MAX_BYTES is refused with 413 before its signature is checked, with or without a Content-Length", async () => {
+    const before = await tableCounts(h);
+    process.env.WEBHOOK_MAX_BYTES = "2000";
+    try {
+      const big = JSON.stringify({ id: 131, note: "x".repeat(5000) });
+      const signed = signedWebhook(h.webhookUrl, SHOP, "customers/create", JSON.parse(big));
+      const withLength = await fetch(signed.url, { method: "POST", headers: signed.headers, body: big });
+      expect(withLength.status).toBe(413);
+      expect(await withLength.text()).toBe("Webhook delivery too large: more than 2000 bytes.");
+      // Streamed without a Content-Length, and not even signed right: still a 413, read no further than the limit.
+      const chunks = new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 10; i++) c.enqueue(new TextEncoder().encode("x".repeat(1000)));
+          c.close();
+        },
+      });
+      const streamed = await fetch(signed.url, { method: "POST", headers: { ...signed.headers, "X-Shopify-Hmac-Sha256": "wrong" }, body: chunks, duplex: "half" } as RequestInit);
+      expect(streamed.status).toBe(413);
+    } finally {
+      delete process.env.WEBHOOK_MAX_BYTES;
+    }
+    expect(await tableCounts(h)).toEqual(before);
+  });
+
+  it("a GET is answered 405", async () => {
+    const res = await fetch(h.webhookUrl);
+    expect(res.status).toBe(405);
   });
 });
 
