@@ -11,7 +11,8 @@ export const WORKER_HELP = `Run the app's job queue and sync schedule in this pr
 
 Usage:
   npm run worker                 run until Ctrl+C (running jobs finish first)
-  npm run worker -- --nice 0     keep the normal CPU priority (default 10: the web server's answers come first)
+  npm run worker -- --nice 0     keep the normal CPU priority (default 10: the web server's answers come first;
+                                 a negative value needs the = form: --nice=-5)
 
 Start the web server with JOB_WORKER=off when a worker runs beside it (see README, Running in production).
 `;
@@ -36,18 +37,37 @@ export async function main(argv: string[], io: CliIo, until: Promise<unknown> = 
     } catch {
       io.err(`Could not set the CPU priority to ${nice}; running at the normal priority.\n`);
     }
+    // The database first: an unmigrated or unreachable one is said plainly, before the worker claims to run.
+    const { default: prisma } = await import("../db.server");
+    await prisma.job.count();
+    await prisma.shopSettings.count();
+    const { jobQueue } = await import("../sync/service.server");
+    jobQueue({
+      onFailure: (job, message, final) =>
+        io.err(`Job ${job.id} (${job.kind}, ${job.shop}) failed, attempt ${job.attempts} of ${job.maxAttempts}${final ? ", given up" : ", retried later"}: ${message}\n`),
+    });
     const { startBackgroundWork, stopBackgroundWork } = await import("../ui/worker.server");
     startBackgroundWork({ inThisProcess: true });
+    // The queue's timers may all be idle between polls; this keeps the process up until it is stopped.
+    const alive = setInterval(() => {}, 60_000);
     io.out(`Job worker running (process ${process.pid}, priority ${os.getPriority()}). Ctrl+C stops it once the running jobs are done.\n`);
     await until;
+    clearInterval(alive);
     await stopBackgroundWork();
+    io.out("Job worker stopped.\n");
     return EXIT.ok;
   } catch (e) {
-    const message = e instanceof CliError ? e.message : (envProblem(e) ?? databaseProblem(e));
+    const message = e instanceof CliError ? e.message : (envProblem(e) ?? databaseProblem(e) ?? openProblem(e));
     if (!message) throw e;
     io.err(`${message}\n`);
     return EXIT.failed;
   }
+}
+
+/** The database file cannot be opened (its folder does not exist, no permission): one line, no stack trace. */
+function openProblem(e: unknown): string | null {
+  const m = String((e as Error)?.message ?? "");
+  return /Cannot open database|unable to open database file/i.test(m) ? `Cannot open the app's database (DATABASE_URL): ${m.split("\n").pop()?.trim()}` : null;
 }
 
 if (isEntryPoint(import.meta.url)) runAsProcess(main);

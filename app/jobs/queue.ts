@@ -48,7 +48,14 @@ export class JobQueue {
   constructor(
     private db: PrismaClient,
     private handlers: Record<string, JobHandler>,
-    private o: { concurrency?: number; pollMs?: number; backoffScale?: number; staleLockMs?: number } = {},
+    private o: {
+      concurrency?: number;
+      pollMs?: number;
+      backoffScale?: number;
+      staleLockMs?: number;
+      /** Told of every failed attempt (the worker process logs them). */
+      onFailure?: (job: Job, message: string, final: boolean) => void;
+    } = {},
   ) {}
 
   /**
@@ -101,6 +108,7 @@ export class JobQueue {
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
       const final = job.attempts >= job.maxAttempts;
+      this.o.onFailure?.(job, message, final);
       await this.db.job.updateMany({
         where: { id: job.id },
         data: {

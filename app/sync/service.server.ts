@@ -81,7 +81,7 @@ export const jobHandlers: Record<string, JobHandler> = {
 };
 
 let queue: JobQueue | null = null;
-export function jobQueue(o?: { backoffScale?: number }): JobQueue {
+export function jobQueue(o?: { backoffScale?: number; onFailure?: (job: Job, message: string, final: boolean) => void }): JobQueue {
   if (!queue) queue = new JobQueue(prisma, jobHandlers, { concurrency: 2, ...o });
   return queue;
 }

@@ -57,6 +57,23 @@ describe("npm run worker beside the web process", () => {
     expect(await exited).toBe(0);
   }, 90_000);
 
+  it("refuses to start, with one line and exit code 1, on a database without tables or in a folder that does not exist", async () => {
+    const { execFile } = await import("node:child_process");
+    const run = (databaseUrl: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ["--import", "tsx", path.join(ROOT, "app", "cli", "worker.ts")], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 30_000 }, (e, stdout, stderr) =>
+          resolve({ code: e ? ((e as any).code ?? null) : 0, stdout, stderr }),
+        );
+      });
+    const empty = path.join(ROOT, "tmp", `worker-empty-${process.pid}.sqlite`);
+    const a = await run("file:" + empty);
+    expect(a).toEqual({ code: 1, stdout: "", stderr: "The app's database has no tables yet: run npx prisma migrate deploy (or npm install) first.\n" });
+    const b = await run("file:" + path.join(ROOT, "tmp", "no-such-folder", "db.sqlite"));
+    expect(b).toEqual({ code: 1, stdout: "", stderr: "Cannot open the app's database (DATABASE_URL): Cannot open database because the directory does not exist\n" });
+    const { rmSync } = await import("node:fs");
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(empty + suffix, { force: true });
+  }, 60_000);
+
   it("--help explains the layout; a bad --nice is a clear error", async () => {
     const { main } = await import("../../app/cli/worker");
     const out = { out: "", err: "" };
