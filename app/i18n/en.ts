@@ -248,6 +248,7 @@ export const en = {
     linked: "Linked to {no}",
     unlinked: "{count} customers unlinked",
     invitesSent: "{sent} invites sent, {skipped} not sent",
+    busy: "A sync of this shop is running: try again when it has finished.",
     invitesQueued: "A sync or another job of this shop is running: the {count} account invites are sent after it. The sync log shows the result.",
     syncQueued: "{count} customers will be processed again; sync started",
     selectOne: "Select one customer to link by hand",

@@ -249,6 +249,7 @@ export const sv: Messages = {
     linked: "Länkad till {no}",
     unlinked: "{count} kunder har inte längre någon länk",
     invitesSent: "{sent} inbjudningar skickade, {skipped} inte skickade",
+    busy: "En synkronisering av butiken pågår: försök igen när den är klar.",
     invitesQueued: "En synkronisering eller ett annat jobb för butiken pågår: de {count} kontoinbjudningarna skickas efter den. Synkloggen visar resultatet.",
     syncQueued: "{count} kunder bearbetas igen; synkroniseringen har startat",
     selectOne: "Välj en kund för att länka manuellt",

@@ -6,7 +6,7 @@ import { json } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Modal, Page, Text, Tooltip, useIndexResourceState } from "@shopify/polaris";
 import { z } from "zod";
-import { sendInvitesFromPage, sync } from "../sync/service.server";
+import { linkFromPage, sendInvitesFromPage, unlinkFromPage } from "../sync/service.server";
 import { LinkSourceBadge } from "../components/Badges";
 import { ErpCustomerPicker } from "../components/ErpCustomerPicker";
 import { ListFilters } from "../components/ListFilters";
@@ -47,8 +47,9 @@ const actionInput = z.discriminatedUnion("intent", [
 ]);
 
 type Result =
-  | { intent: "link"; ok: boolean; erpCustomerNo?: string; error?: string }
+  | { intent: "link"; ok: boolean; erpCustomerNo?: string; error?: string; busy?: boolean }
   | { intent: "unlink"; ok: true; count: number }
+  | { intent: "unlinkBusy"; ok: false }
   | { intent: "invite"; ok: true; sent: number; skipped: number; status: string }
   | { intent: "inviteQueued"; ok: true; count: number }
   | { intent: "syncNow"; ok: true; count: number; jobId: number }
@@ -62,14 +63,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   switch (a.intent) {
     case "link":
       try {
-        await sync.linkManually(shop, a.shopifyId, a.erpCustomerNo);
+        // In the shop's turn; refused while a Sync runs (its earlier reading could overwrite the link).
+        const { busy } = await linkFromPage(shop, a.shopifyId, a.erpCustomerNo);
+        if (busy) return json<Result>({ intent: "link", ok: false, erpCustomerNo: a.erpCustomerNo, busy: true });
         return json<Result>({ intent: "link", ok: true, erpCustomerNo: a.erpCustomerNo });
       } catch (e) {
         return json<Result>({ intent: "link", ok: false, erpCustomerNo: a.erpCustomerNo, error: (e as Error).message });
       }
-    case "unlink":
-      for (const id of a.ids) await sync.unlink(shop, id);
+    case "unlink": {
+      const { busy } = await unlinkFromPage(shop, a.ids);
+      if (busy) return json<Result>({ intent: "unlinkBusy", ok: false });
       return json<Result>({ intent: "unlink", ok: true, count: a.ids.length });
+    }
     case "invite": {
       // While a Sync or another job of the shop runs, the invites are sent by a background job after it.
       const q = await sendInvitesFromPage(shop, a.ids);
@@ -105,6 +110,7 @@ export default function ShopifyCustomers() {
       setLinking(null);
     }
     if (r.intent === "unlink") toast(fmt(m.customers.unlinked, { count: number(r.count) }));
+    if (r.intent === "unlinkBusy") toast(m.customers.busy, { isError: true });
     if (r.intent === "inviteQueued") toast(fmt(m.customers.invitesQueued, { count: number(r.count) }));
     if (r.intent === "invite") toast(fmt(m.customers.invitesSent, { sent: number(r.sent), skipped: number(r.skipped) }), { isError: r.skipped > 0 && r.sent === 0 });
     if (r.intent === "syncNow") {
@@ -270,7 +276,7 @@ export default function ShopifyCustomers() {
               label={m.customers.linkChoose}
               value={linkNo}
               onChange={setLinkNo}
-              error={r?.intent === "link" && !r.ok ? (/no ERP customer/i.test(r.error ?? "") ? fmt(m.settings.errors.unknownCustomer, { no: r.erpCustomerNo }) : r.error) : undefined}
+              error={r?.intent === "link" && !r.ok ? (r.busy ? m.customers.busy : /no ERP customer/i.test(r.error ?? "") ? fmt(m.settings.errors.unknownCustomer, { no: r.erpCustomerNo }) : r.error) : undefined}
             />
           </BlockStack>
         </Modal.Section>

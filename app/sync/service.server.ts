@@ -119,17 +119,42 @@ export type PageRun =
  * queue is not queued twice (a second click).
  */
 async function nowOrQueued(shop: string, label: string, work: () => Promise<RunSummary>, job: EnqueueInput, count: number, o: { waitMs?: number }): Promise<PageRun> {
-  const deadline = Date.now() + (o.waitMs ?? PAGE_TURN_WAIT_MS);
-  for (;;) {
-    const turn = await tryShopLock(prisma, shop, label, work);
-    if (turn.ran) return { queued: false, summary: turn.result };
-    if (Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const turn = await inShopTurnFromPage(shop, label, work, o);
+  if (turn.ran) return { queued: false, summary: turn.result };
   const row = jobRow(job);
   const waiting = await prisma.job.findFirst({ where: { shop, kind: row.kind, key: row.key, payload: row.payload, status: "queued" }, select: { id: true } });
   const jobId = waiting?.id ?? (await enqueue(prisma, job)).id;
   return { queued: true, reason: "busy", count, jobId };
+}
+
+/**
+ * A page's work in the shop's turn: run when no keyed job of the shop runs, waiting up to `waitMs` for a short one
+ * (a webhook's); `{ ran: false }` when the turn stays taken (a Sync), so the request never waits behind it.
+ */
+export async function inShopTurnFromPage<T>(shop: string, label: string, work: () => Promise<T>, o: { waitMs?: number } = {}): Promise<{ ran: true; result: T } | { ran: false }> {
+  const deadline = Date.now() + (o.waitMs ?? PAGE_TURN_WAIT_MS);
+  for (;;) {
+    const turn = await tryShopLock(prisma, shop, label, work);
+    if (turn.ran || Date.now() >= deadline) return turn;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Link by hand and unlink from the Shopify customers page, in the shop's turn: written beside a running Sync, a link
+ * could be overwritten by what the Sync decided from its earlier reading. While one runs they are refused
+ * (`busy`) and the page asks to try again when it ends.
+ */
+export async function linkFromPage(shop: string, shopifyCustomerId: string, erpCustomerNo: string, o: { waitMs?: number } = {}) {
+  const turn = await inShopTurnFromPage(shop, "Link by hand", () => sync.linkManually(shop, shopifyCustomerId, erpCustomerNo), o);
+  return turn.ran ? { busy: false as const } : { busy: true as const };
+}
+
+export async function unlinkFromPage(shop: string, shopifyCustomerIds: string[], o: { waitMs?: number } = {}) {
+  const turn = await inShopTurnFromPage(shop, "Unlink", async () => {
+    for (const id of shopifyCustomerIds) await sync.unlink(shop, id);
+  }, o);
+  return { busy: !turn.ran };
 }
 
 /** "Add to Shopify" from the ERP pages: a small selection now (or queued while the shop is busy), a large one queued. */

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueue } from "../../app/jobs/queue";
 import { startHarness, type Harness } from "../support/app-harness";
-import { drain, gid, removeDb, seedShop } from "./support";
+import { drain, gid, removeDb, seCustomer, seedShop } from "./support";
 
 const SHOP = "reliability-page-turn.myshopify.com";
 let h: Harness;
@@ -138,5 +138,30 @@ describe("Send account invites from a page", () => {
     expect(state()).toEqual({ [gid(801)]: "INVITED", [gid(802)]: "DISABLED", [gid(803)]: "INVITED" });
     expect(h.sim.requests(SHOP).byOperation.customerSendAccountInviteEmail).toBe(3);
     expect(await db().job.count({ where: { shop: SHOP, kind: "sendInvites" } })).toBe(1);
+  });
+});
+
+describe("Link by hand and unlink from a page", () => {
+  it("while a Sync of the shop runs: refused, nothing written; after it: linked by hand, then unlinked", async () => {
+    h.sim.setCustomer(SHOP, seCustomer(950));
+    const sync = await runningJob();
+    expect(await service().linkFromPage(SHOP, gid(950), "P2", { waitMs: 0 })).toEqual({ busy: true });
+    expect(await db().mirrorCustomer.count({ where: { shop: SHOP, shopifyId: gid(950) } })).toBe(0);
+    expect(await db().syncLogEntry.count({ where: { shop: SHOP, code: "linked", shopifyCustomerId: gid(950) } })).toBe(0);
+    expect(await db().job.count({ where: { shop: SHOP, kind: "externalRun" } })).toBe(0);
+
+    await finish(sync.id);
+    expect(await service().linkFromPage(SHOP, gid(950), "P2", { waitMs: 0 })).toEqual({ busy: false });
+    const linked = await db().mirrorCustomer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: gid(950) } } });
+    expect([linked.erpCustomerNo, linked.linkSource]).toEqual(["P2", "manual"]);
+    // The page's work held the turn as an external run of its own, now done.
+    expect((await db().job.findMany({ where: { shop: SHOP, kind: "externalRun" }, select: { status: true, payload: true } })).map((j) => [j.status, JSON.parse(j.payload).label])).toEqual([["done", "Link by hand"]]);
+
+    const again = await runningJob();
+    expect(await service().unlinkFromPage(SHOP, [gid(950)], { waitMs: 0 })).toEqual({ busy: true });
+    expect((await db().mirrorCustomer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: gid(950) } } })).erpCustomerNo).toBe("P2");
+    await finish(again.id);
+    expect(await service().unlinkFromPage(SHOP, [gid(950)], { waitMs: 0 })).toEqual({ busy: false });
+    expect((await db().mirrorCustomer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: gid(950) } } })).erpCustomerNo).toBe("");
   });
 });
