@@ -1,7 +1,7 @@
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 import { describe, expect, it } from "vitest";
-import { CachedSessionStorage } from "./session-cache.server";
+import { CachedSessionStorage, whileReceivingWebhooks } from "./session-cache.server";
 
 class CountingStorage implements SessionStorage {
   rows = new Map<string, Session>();
@@ -30,25 +30,27 @@ class CountingStorage implements SessionStorage {
   }
 }
 
+const viaWebhook = (c: CachedSessionStorage, id: string) => whileReceivingWebhooks(() => c.loadSession(id));
+
 const session = (token: string) =>
   new Session({ id: "offline_a.myshopify.com", shop: "a.myshopify.com", state: "", isOnline: false, accessToken: token, scope: "read_customers" });
 
-describe("CachedSessionStorage", () => {
+describe("CachedSessionStorage, while receiving webhooks", () => {
   it("reads the database once for a burst of loads and again after the time to live", async () => {
     let now = 1_000;
     const inner = new CountingStorage();
     await inner.storeSession(session("t1"));
     const cache = new CachedSessionStorage(inner, 5_000, () => now);
-    const loaded = await Promise.all(Array.from({ length: 50 }, () => cache.loadSession("offline_a.myshopify.com")));
+    const loaded = await Promise.all(Array.from({ length: 50 }, () => viaWebhook(cache, "offline_a.myshopify.com")));
     expect(inner.loads).toBe(1);
     expect(loaded.every((s) => s?.accessToken === "t1")).toBe(true);
     now += 4_999;
-    await cache.loadSession("offline_a.myshopify.com");
+    await viaWebhook(cache, "offline_a.myshopify.com");
     expect(inner.loads).toBe(1);
     // Changed by another process: seen once the entry is older than the time to live.
     await inner.storeSession(session("t2"));
     now += 1;
-    expect((await cache.loadSession("offline_a.myshopify.com"))?.accessToken).toBe("t2");
+    expect((await viaWebhook(cache, "offline_a.myshopify.com"))?.accessToken).toBe("t2");
     expect(inner.loads).toBe(2);
   });
 
@@ -56,27 +58,27 @@ describe("CachedSessionStorage", () => {
     let now = 0;
     const inner = new CountingStorage();
     const cache = new CachedSessionStorage(inner, 5_000, () => now);
-    expect(await cache.loadSession("offline_b.myshopify.com")).toBeUndefined();
-    expect(await cache.loadSession("offline_b.myshopify.com")).toBeUndefined();
+    expect(await viaWebhook(cache, "offline_b.myshopify.com")).toBeUndefined();
+    expect(await viaWebhook(cache, "offline_b.myshopify.com")).toBeUndefined();
     expect(inner.loads).toBe(1);
     now = 5_000;
-    await cache.loadSession("offline_b.myshopify.com");
+    await viaWebhook(cache, "offline_b.myshopify.com");
     expect(inner.loads).toBe(2);
   });
 
   it("sees its own stores and deletes at once", async () => {
     const inner = new CountingStorage();
     const cache = new CachedSessionStorage(inner, 60_000);
-    expect(await cache.loadSession("offline_a.myshopify.com")).toBeUndefined();
+    expect(await viaWebhook(cache, "offline_a.myshopify.com")).toBeUndefined();
     await cache.storeSession(session("t1"));
-    expect((await cache.loadSession("offline_a.myshopify.com"))?.accessToken).toBe("t1");
+    expect((await viaWebhook(cache, "offline_a.myshopify.com"))?.accessToken).toBe("t1");
     await cache.storeSession(session("t2"));
-    expect((await cache.loadSession("offline_a.myshopify.com"))?.accessToken).toBe("t2");
+    expect((await viaWebhook(cache, "offline_a.myshopify.com"))?.accessToken).toBe("t2");
     await cache.deleteSession("offline_a.myshopify.com");
-    expect(await cache.loadSession("offline_a.myshopify.com")).toBeUndefined();
+    expect(await viaWebhook(cache, "offline_a.myshopify.com")).toBeUndefined();
     await cache.storeSession(session("t3"));
     await cache.deleteSessions(["offline_a.myshopify.com"]);
-    expect(await cache.loadSession("offline_a.myshopify.com")).toBeUndefined();
+    expect(await viaWebhook(cache, "offline_a.myshopify.com")).toBeUndefined();
     expect(inner.rows.size).toBe(0);
   });
 
@@ -84,18 +86,29 @@ describe("CachedSessionStorage", () => {
     const inner = new CountingStorage();
     await inner.storeSession(session("old"));
     const cache = new CachedSessionStorage(inner, 60_000);
-    const reading = cache.loadSession("offline_a.myshopify.com");
+    const reading = viaWebhook(cache, "offline_a.myshopify.com");
     await cache.storeSession(session("new"));
     expect((await reading)?.accessToken).toBe("old");
-    expect((await cache.loadSession("offline_a.myshopify.com"))?.accessToken).toBe("new");
+    expect((await viaWebhook(cache, "offline_a.myshopify.com"))?.accessToken).toBe("new");
   });
 
   it("hands out copies: changing a loaded session does not change the cached one", async () => {
     const inner = new CountingStorage();
     await inner.storeSession(session("t1"));
     const cache = new CachedSessionStorage(inner, 60_000);
-    const s = await cache.loadSession("offline_a.myshopify.com");
+    const s = await viaWebhook(cache, "offline_a.myshopify.com");
     s!.accessToken = "changed";
-    expect((await cache.loadSession("offline_a.myshopify.com"))?.accessToken).toBe("t1");
+    expect((await viaWebhook(cache, "offline_a.myshopify.com"))?.accessToken).toBe("t1");
+  });
+
+  it("outside a webhook delivery (pages, jobs, the command line) every load reads the stored session", async () => {
+    const inner = new CountingStorage();
+    await inner.storeSession(session("t1"));
+    const cache = new CachedSessionStorage(inner, 60_000);
+    expect((await viaWebhook(cache, "offline_a.myshopify.com"))?.accessToken).toBe("t1");
+    await inner.storeSession(session("t2")); // changed elsewhere
+    expect((await cache.loadSession("offline_a.myshopify.com"))?.accessToken).toBe("t2");
+    expect((await cache.loadSession("offline_a.myshopify.com"))?.accessToken).toBe("t2");
+    expect(inner.loads).toBe(3);
   });
 });

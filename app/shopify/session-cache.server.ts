@@ -1,15 +1,23 @@
-// Session storage with a short-lived in-process cache in front of the database. `authenticate.webhook` (and
-// `authenticate.admin`) load the shop's offline session on every request; under a webhook burst that was one
-// database query per delivery, most of the receive path's cost. Writes and deletes made through this storage update
-// the cache at once; a change made elsewhere (another process, or the engine's own `session.deleteMany` on uninstall
-// and shop redaction) is seen within `ttlMs`. Sessions are handed out as copies, so a caller that changes one does
-// not change the cached one.
+// Session storage with a short-lived in-process cache in front of the database, used only while a webhook delivery
+// is authenticated (`whileReceivingWebhooks`). `authenticate.webhook` loads the shop's offline session for every
+// delivery although the receive path never uses it; under a burst that was one database query per delivery. Pages,
+// jobs and the command line always read the stored session (a stale one there, seen in browser tests, broke admin
+// requests). Writes and deletes made through this storage update the cache at once; a change made elsewhere is seen
+// by the webhook path within `ttlMs`. Sessions are handed out as copies.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Session } from "@shopify/shopify-api";
 import type { SessionStorage } from "@shopify/shopify-app-session-storage";
 
 interface Entry {
   session: Session | undefined;
   at: number;
+}
+
+const webhookScope = new AsyncLocalStorage<boolean>();
+
+/** Run `work` (the authentication of a webhook delivery) with session loads served from the cache. */
+export function whileReceivingWebhooks<T>(work: () => Promise<T>): Promise<T> {
+  return webhookScope.run(true, work);
 }
 
 export class CachedSessionStorage implements SessionStorage {
@@ -26,6 +34,7 @@ export class CachedSessionStorage implements SessionStorage {
   ) {}
 
   async loadSession(id: string): Promise<Session | undefined> {
+    if (!webhookScope.getStore()) return this.inner.loadSession(id);
     const hit = this.cache.get(id);
     if (hit && this.now() - hit.at < this.ttlMs) return copy(hit.session);
     let pending = this.loading.get(id);

@@ -3,6 +3,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { writeDirect } from "../db.server";
 import { authenticate } from "../shopify.server";
+import { whileReceivingWebhooks } from "../shopify/session-cache.server";
 import { jobRow } from "../jobs/queue";
 import { sqliteDate } from "../sync/bulk-insert";
 import { webhookJobKey } from "../sync/webhooks";
@@ -90,7 +91,8 @@ function malformed(e: unknown): Response | null {
 export async function receiveWebhook(request: Request): Promise<Response> {
   let context: any;
   try {
-    context = await authenticate.webhook(await forAuthentication(request));
+    const forAuth = await forAuthentication(request);
+    context = await whileReceivingWebhooks(() => authenticate.webhook(forAuth));
   } catch (e) {
     const answer = malformed(e);
     if (answer) return answer;

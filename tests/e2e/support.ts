@@ -55,7 +55,11 @@ export async function launch(): Promise<{ browser: Browser; context: BrowserCont
 export function watch(page: Page) {
   const problems: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
+    if (m.type() !== "error") return;
+    // The text of an error object is only its (minified) class name: record its fields too (status, data, message).
+    void Promise.all(m.args().map((a) => a.evaluate((v: any) => (v && typeof v === "object" ? JSON.stringify({ status: v.status, statusText: v.statusText, data: v.data, message: v.message }) : String(v))).catch(() => "?")))
+      .then((args) => problems.push(`console.error: ${m.text()} ${args.join(" ").slice(0, 400)}`))
+      .catch(() => problems.push(`console.error: ${m.text()}`));
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("response", (r) => {
