@@ -1,25 +1,19 @@
 // Work run outside the queue (npm run sync) takes its turn with the shop's keyed jobs: it waits for a running one,
 // and while it runs the queue claims none of that shop's keyed jobs (but still those of other shops). A page's
 // action takes the same turn without waiting (tryShopLock): it runs when the turn is free and otherwise says so.
-import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, migrateFresh } from "../support/app-harness";
+import { tempDatabase } from "../support/app-harness";
 
-const file = path.join(ROOT, "tmp", `reliability-external-${process.pid}.sqlite`);
+const temp = tempDatabase("reliability-external");
 let db: PrismaClient;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  migrateFresh(file);
-  const { createPrismaClient } = await import("../../app/db.server");
-  db = createPrismaClient("file:" + file);
+  await temp.setup();
+  db = temp.db;
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  const { rmSync } = await import("node:fs");
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-});
+afterAll(() => temp.teardown());
 
 describe("withShopLock", () => {
   it("waits for the shop's running keyed job, then holds the queue back from that shop only", async () => {

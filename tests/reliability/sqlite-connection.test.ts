@@ -7,23 +7,18 @@
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, migrateFresh } from "../support/app-harness";
+import { ROOT, tempDatabase } from "../support/app-harness";
 
-const file = path.join(ROOT, "tmp", `reliability-sqlite-${process.pid}.sqlite`);
+const temp = tempDatabase("reliability-sqlite");
+const file = temp.file;
 let db: PrismaClient;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  migrateFresh(file);
-  process.env.DATABASE_URL = "file:" + file;
-  const { createPrismaClient } = await import("../../app/db.server");
-  db = createPrismaClient("file:" + file);
+  await temp.setup();
+  db = temp.db;
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  const { rmSync } = await import("node:fs");
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-});
+afterAll(() => temp.teardown());
 
 describe("one shared SQLite connection", () => {
   it("a committed transaction and a write made beside it both stay", async () => {

@@ -14,13 +14,41 @@ export const API_SECRET = "test-api-secret";
 
 export function migrateFresh(file: string) {
   mkdirSync(path.dirname(file), { recursive: true });
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  removeDatabase(file);
   const db = new Database(file);
   const dir = path.join(ROOT, "prisma", "migrations");
   for (const m of readdirSync(dir).filter((d) => /^\d/.test(d)).sort()) {
     db.exec(readFileSync(path.join(dir, m, "migration.sql"), "utf8"));
   }
   db.close();
+}
+
+/** Remove a SQLite database file with its journal and write-ahead-log files. */
+export function removeDatabase(file: string) {
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+}
+
+/**
+ * A fresh migrated database and the app's Prisma client on it, for tests that need no simulator: `setup` in
+ * beforeAll, `teardown` in afterAll.
+ */
+export function tempDatabase(name: string) {
+  const file = path.join(ROOT, "tmp", `${name}-${process.pid}.sqlite`);
+  const t = {
+    file,
+    db: undefined as unknown as import("@prisma/client").PrismaClient,
+    async setup() {
+      migrateFresh(file);
+      process.env.DATABASE_URL = "file:" + file;
+      const { createPrismaClient } = await import("../../app/db.server");
+      t.db = createPrismaClient("file:" + file);
+    },
+    async teardown() {
+      await t.db?.$disconnect();
+      removeDatabase(file);
+    },
+  };
+  return t;
 }
 
 /** Serve a Remix route action over node:http, turning each request into a Fetch Request as Remix would. */
