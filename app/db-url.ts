@@ -20,3 +20,10 @@ export function databaseUrl(): string {
   if (fromEnv && fromEnv.trim()) return fromEnv.trim();
   return "file:" + path.join(projectRoot(), "prisma", "dev.sqlite");
 }
+
+/** The webhook inbox beside a database (app/webhooks/inbox.server.ts): `prisma/dev.sqlite` → `prisma/dev.inbox.sqlite`. */
+export function inboxUrl(url = databaseUrl()): string {
+  const file = url.replace(/^file:/, "");
+  const p = path.parse(file);
+  return "file:" + path.join(p.dir, `${p.name}.inbox${p.ext}`);
+}

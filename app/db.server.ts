@@ -21,7 +21,7 @@ const WRITE_LOCK_WAIT_MS = 10_000;
 /** Longest pause between two attempts at the write lock: others hold it for a few milliseconds at a time. */
 const MAX_RETRY_MS = 4;
 const statement = (sql: string) => ({ sql, args: [], argTypes: [] });
-const isBusy = (e: any) => String(e?.cause?.originalCode ?? e?.code ?? "").startsWith("SQLITE_BUSY");
+export const isBusy = (e: any) => String(e?.cause?.originalCode ?? e?.code ?? "").startsWith("SQLITE_BUSY");
 
 /**
  * Take the database's write lock at the start of every transaction, waiting for another process's writer without
@@ -151,37 +151,67 @@ function serialised(factory: any): any {
  */
 const directConnections = new Map<string, Database.Database>();
 
-function directConnection(url: string): Database.Database {
+/** The direct connection to a database file (opened on first use, kept open until `closeDirectConnections`). */
+export function directConnection(url: string, init?: (db: Database.Database) => void): Database.Database {
   let db = directConnections.get(url);
   if (!db) {
-    db = new Database(url.replace(/^file:/, ""), { timeout: 0 });
+    // Opening waits (once, up to 5 s) for another process that holds the file's lock; afterwards a busy lock is
+    // never slept on inside SQLite: writeDirect waits on a timer, tryWriteDirect gives up.
+    db = new Database(url.replace(/^file:/, ""), { timeout: 5000 });
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
+    init?.(db);
+    db.pragma("busy_timeout = 0");
     directConnections.set(url, db);
   }
   return db;
 }
 
 export async function writeDirect<T>(work: (db: Database.Database) => T, url = databaseUrl()): Promise<T> {
-  const db = directConnection(url);
   const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
   for (let delay = 1; ; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
-    try {
-      db.prepare("BEGIN IMMEDIATE").run();
-      break;
-    } catch (e) {
-      if (!isBusy(e) || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, delay));
-    }
+    const result = tryWriteDirect(work, url);
+    if (result !== BUSY) return result;
+    if (Date.now() > deadline) throw Object.assign(new Error(`The database stayed locked by another writer for ${WRITE_LOCK_WAIT_MS / 1000} s.`), { code: "SQLITE_BUSY" });
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** What `tryWriteDirect` returns when another connection or process holds the write lock. */
+export const BUSY: unique symbol = Symbol("database busy");
+
+/**
+ * `writeDirect` without waiting: one attempt at the write lock; `BUSY` (and nothing written) when another connection
+ * or process holds it. The webhook route uses it so that a delivery is never answered late because the worker is in
+ * the middle of a job's transaction (app/webhooks/inbox.server.ts).
+ */
+export function tryWriteDirect<T>(work: (db: Database.Database) => T, url = databaseUrl()): T | typeof BUSY {
+  const db = directConnection(url);
+  const st = transactionStatements(db);
+  try {
+    st.begin.run();
+  } catch (e) {
+    if (isBusy(e)) return BUSY;
+    throw e;
   }
   try {
     const result = work(db);
-    db.prepare("COMMIT").run();
+    st.commit.run();
     return result;
   } catch (e) {
-    if (db.inTransaction) db.prepare("ROLLBACK").run();
+    if (db.inTransaction) st.rollback.run();
     throw e;
   }
+}
+
+const transactionStatementsOf = new WeakMap<Database.Database, { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement }>();
+function transactionStatements(db: Database.Database) {
+  let st = transactionStatementsOf.get(db);
+  if (!st) {
+    st = { begin: db.prepare("BEGIN IMMEDIATE"), commit: db.prepare("COMMIT"), rollback: db.prepare("ROLLBACK") };
+    transactionStatementsOf.set(db, st);
+  }
+  return st;
 }
 
 /** Close the direct-write connections (tests that remove their database file; a clean shutdown). */

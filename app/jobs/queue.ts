@@ -53,6 +53,11 @@ export class JobQueue {
       pollMs?: number;
       backoffScale?: number;
       staleLockMs?: number;
+      /**
+       * Runs before each claim: the app moves webhook deliveries from the inbox into the queue here. A failure is
+       * reported on stderr and does not stop the claim.
+       */
+      beforeClaim?: () => Promise<unknown>;
       /** Told of every failed attempt (the worker process logs them). */
       onFailure?: (job: Job, message: string, final: boolean) => void;
     } = {},
@@ -66,6 +71,13 @@ export class JobQueue {
    * without a key, run side by side. The claim is one conditional UPDATE, so it holds across workers and processes.
    */
   async claim(): Promise<Job | null> {
+    if (this.o.beforeClaim) {
+      try {
+        await this.o.beforeClaim();
+      } catch (e) {
+        console.error(`Before claiming a job: ${(e as Error)?.message ?? e}`);
+      }
+    }
     const now = new Date();
     await this.db.job.updateMany({
       where: { status: "running", lockedAt: { lt: new Date(now.getTime() - (this.o.staleLockMs ?? STALE_LOCK_MS)) } },

@@ -1,5 +1,6 @@
 // Privacy compliance (spec §10): the data report, customer redaction, shop redaction.
 import type { PrismaClient } from "@prisma/client";
+import { deleteShopFromInbox } from "../webhooks/inbox.server";
 
 /** Everything the app stores about one Shopify customer, as a JSON report kept for download in the app. */
 export async function dataRequestReport(db: PrismaClient, shop: string, shopifyCustomerId: string) {
@@ -45,8 +46,9 @@ export async function redactCustomer(db: PrismaClient, shop: string, shopifyCust
   return { rowsDeleted };
 }
 
-/** Delete every row of the shop. */
+/** Delete every row of the shop, deliveries waiting in the webhook inbox included. */
 export async function redactShop(db: PrismaClient, shop: string) {
+  const inboxRows = await deleteShopFromInbox(shop);
   const where = { where: { shop } };
   const results = await db.$transaction([
     db.mirrorAddress.deleteMany(where),
@@ -69,5 +71,5 @@ export async function redactShop(db: PrismaClient, shop: string) {
     db.webhookReceipt.deleteMany(where),
     db.session.deleteMany(where),
   ]);
-  return { rowsDeleted: results.reduce((n, r) => n + (r as { count: number }).count, 0) };
+  return { rowsDeleted: inboxRows + results.reduce((n, r) => n + (r as { count: number }).count, 0) };
 }

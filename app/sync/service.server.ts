@@ -10,6 +10,7 @@ import { addCustomersToShopify, sendInvites } from "./export";
 import { syncCustomers, type SyncOptions } from "./import";
 import { importOrders, assignOrderCustomer } from "./orders";
 import { handleWebhook, type WebhookJob } from "./webhooks";
+import { moveInbox } from "../webhooks/inbox.server";
 import { linkManually, unlink } from "./links";
 import type { RunSummary, RunTrigger } from "./runs";
 
@@ -82,7 +83,8 @@ export const jobHandlers: Record<string, JobHandler> = {
 
 let queue: JobQueue | null = null;
 export function jobQueue(o?: { backoffScale?: number; onFailure?: (job: Job, message: string, final: boolean) => void }): JobQueue {
-  if (!queue) queue = new JobQueue(prisma, jobHandlers, { concurrency: 2, ...o });
+  // Before each claim, webhook deliveries recorded in the inbox while the database was busy become receipts and jobs.
+  if (!queue) queue = new JobQueue(prisma, jobHandlers, { concurrency: 2, beforeClaim: () => moveInbox({ wait: true }), ...o });
   return queue;
 }
 

@@ -1,12 +1,12 @@
 // Receiving a webhook: authenticate (HMAC; a wrong one is a 401 and nothing is stored), record the delivery by
 // webhook id and event id (a duplicate gets 200 and no work), hand the work to the job queue, answer at once.
-import type { Database, Statement } from "better-sqlite3";
-import { writeDirect } from "../db.server";
+import { BUSY, tryWriteDirect } from "../db.server";
 import { authenticate } from "../shopify.server";
 import { whileReceivingWebhooks } from "../shopify/session-cache.server";
 import { jobRow } from "../jobs/queue";
 import { sqliteDate } from "../sync/bulk-insert";
 import { webhookJobKey } from "../sync/webhooks";
+import { addToInbox, moveInbox, prepareInbox, recordInDatabase, type Recordable } from "./inbox.server";
 
 export function normalizeTopic(topic: string): string {
   // The library gives "CUSTOMERS_UPDATE"; the app speaks "customers/update".
@@ -34,7 +34,7 @@ export function webhookMaxBytes(): number {
   return Number.isInteger(n) && n > 0 ? n : 10 * 1024 * 1024;
 }
 
-class TooLarge extends Error {}
+export class TooLarge extends Error {}
 
 /** The body as text, read up to `limit` bytes (a Content-Length above it is refused before reading anything). */
 async function readBody(request: Request, limit: number): Promise<string> {
@@ -61,18 +61,34 @@ async function readBody(request: Request, limit: number): Promise<string> {
 }
 
 /**
- * The delivery as `authenticate.webhook` reads it: method, raw body, content type and Shopify's headers
- * (`X-Shopify-*` for webhooks, `Shopify-*` for events). The library canonicalises every header of the request on each
- * of its dozen header lookups; behind a proxy or CDN a delivery carries twenty headers or more, and handing it only
- * Shopify's halves the cost of authentication — the largest part of answering a delivery (bench/README.md).
+ * The headers `authenticate.webhook` needs and the app uses: the signature, topic, shop, API version, webhook id and
+ * event id (`X-Shopify-*` for webhooks, `Shopify-*` for events). The library canonicalises every header it is given on
+ * each of its dozen header lookups (a regular expression per header per lookup): behind a proxy or CDN a delivery
+ * carries twenty headers or more, and authentication cost grows with each (bench/README.md).
  */
-export async function forAuthentication(request: Request, limit = webhookMaxBytes()): Promise<Request> {
+const AUTHENTICATION_HEADERS = new Set(
+  ["hmac-sha256", "topic", "shop-domain", "api-version", "webhook-id", "event-id"].flatMap((h) => [`x-shopify-${h}`, `shopify-${h}`]),
+);
+
+/** A delivery as an HTTP server hands it over: method, URL, headers (lower-case names) and its body, read on demand. */
+export interface IncomingDelivery {
+  method: string;
+  url: string;
+  headers: Iterable<[string, string | string[] | undefined]>;
+  /** The body as text; throws `TooLarge` past `limit` bytes (before reading anything when Content-Length says so). */
+  readBody(limit: number): Promise<string>;
+}
+
+/**
+ * The delivery as `authenticate.webhook` reads it: method, URL, raw body and the headers above. The library reads
+ * `method`, `url`, `headers` and `text()` of the request it is given (its web-API adapter), so the body read here is
+ * handed over as it is, not wrapped in a Request and read again.
+ */
+export async function forAuthentication(delivery: IncomingDelivery, limit = webhookMaxBytes()): Promise<Request> {
   const headers = new Headers();
-  for (const [name, value] of request.headers) {
-    if (name.startsWith("x-shopify-") || name.startsWith("shopify-") || name === "content-type") headers.set(name, value);
-  }
-  const body = request.method === "POST" ? await readBody(request, limit) : undefined;
-  return new Request(request.url, { method: request.method, headers, body });
+  for (const [name, value] of delivery.headers) if (typeof value === "string" && AUTHENTICATION_HEADERS.has(name)) headers.set(name, value);
+  const body = delivery.method === "POST" ? await delivery.readBody(limit) : "";
+  return { method: delivery.method, url: delivery.url, headers, text: async () => body } as unknown as Request;
 }
 
 const text = (status: number, message: string) => new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
@@ -88,10 +104,21 @@ function malformed(e: unknown): Response | null {
   return reason ? text(400, `Malformed webhook delivery: ${reason}.`) : null;
 }
 
-export async function receiveWebhook(request: Request): Promise<Response> {
+/** The webhook route (app/routes/webhooks.tsx): a delivery as a Fetch API request. */
+export function receiveWebhook(request: Request): Promise<Response> {
+  return receiveDelivery({ method: request.method, url: request.url, headers: request.headers, readBody: (limit) => readBody(request, limit) });
+}
+
+/**
+ * Receive one delivery: authenticate it (a wrong HMAC is a 401 and nothing is stored), record it (a duplicate gets a
+ * 200 and no work), answer. Behind the webhook route and behind the app server's direct path for webhooks
+ * (app/webhooks/node-http.server.ts).
+ */
+export async function receiveDelivery(delivery: IncomingDelivery): Promise<Response> {
+  prepareInbox();
   let context: any;
   try {
-    const forAuth = await forAuthentication(request);
+    const forAuth = await forAuthentication(delivery);
     context = await whileReceivingWebhooks(() => authenticate.webhook(forAuth));
   } catch (e) {
     const answer = malformed(e);
@@ -137,36 +164,46 @@ async function flush() {
 /**
  * The receipts and jobs of a group in one transaction: a job is never lost behind a stored receipt (a failed job
  * insert fails the group and Shopify's retry is processed, not taken for a duplicate). A delivery is a duplicate when
- * its webhook id, or its (shop, topic, event id), was seen before or earlier in the group: its receipt insert does
- * nothing (`ON CONFLICT DO NOTHING`, no failing statement) and it gets no job. Written directly on SQLite
- * (`writeDirect`, app/db.server.ts): this is the app's hottest write.
+ * its webhook id, or its (shop, topic, event id), was seen before or earlier in the group: it gets no job
+ * (`recordInDatabase`). Written directly on SQLite (`tryWriteDirect`, app/db.server.ts): this is the app's hottest
+ * write. One attempt at the database's write lock: while another writer holds it (the worker in a job's transaction)
+ * the group goes into the webhook inbox instead, and is moved into the database moments later (inbox.server.ts).
  */
 async function record(group: Delivery[]) {
-  const now = sqliteDate(new Date());
-  await writeDirect((db) => {
-    const st = statementsFor(db);
-    for (const d of group) {
-      if (st.receipt.run(d.shop, d.webhookId, d.eventId, d.topic, now).changes !== 1) continue;
+  const receivedAt = sqliteDate(new Date());
+  const deliveries: Recordable[] = group.map((d) => ({
+    shop: d.shop,
+    webhookId: d.webhookId,
+    eventId: d.eventId,
+    topic: d.topic,
+    receivedAt,
+    job: () => {
       const job = jobRow({ shop: d.shop, kind: "webhook", key: webhookJobKey(d.topic, d.payload), payload: { topic: d.topic, payload: d.payload, webhookId: d.webhookId } });
-      st.job.run(job.shop, job.kind, job.key, job.payload, job.maxAttempts, now, now);
-    }
-  });
+      return { kind: job.kind, key: job.key, payload: job.payload, maxAttempts: job.maxAttempts };
+    },
+  }));
+  if (tryWriteDirect((db) => recordInDatabase(db, deliveries)) !== BUSY) return;
+  await addToInbox(deliveries);
+  moveSoon();
 }
 
-const statements = new WeakMap<object, { receipt: Statement; job: Statement }>();
-function statementsFor(db: Database) {
-  let st = statements.get(db);
-  if (!st) {
-    st = {
-      receipt: db.prepare(
-        `INSERT INTO "WebhookReceipt" ("shop", "webhookId", "eventId", "topic", "receivedAt", "status") VALUES (?, ?, ?, ?, ?, 'received') ON CONFLICT DO NOTHING`,
-      ),
-      job: db.prepare(
-        `INSERT INTO "Job" ("shop", "kind", "key", "payload", "status", "attempts", "maxAttempts", "runAt", "lockedBy", "lastError", "createdAt")
-         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, '', '', ?)`,
-      ),
-    };
-    statements.set(db, st);
-  }
-  return st;
+// The web process moves what it put into the inbox as soon as the database is free, without waiting for its lock:
+// tries a few milliseconds apart, further apart while the lock stays taken. The job queue moves the inbox too.
+let moveTimer: NodeJS.Timeout | null = null;
+function moveSoon(delayMs = 2) {
+  if (moveTimer) return;
+  moveTimer = setTimeout(async () => {
+    let next: number | null = null;
+    try {
+      const { left } = await moveInbox({ wait: false });
+      if (left) next = Math.min(delayMs * 2, 250);
+    } catch (e) {
+      console.error(`Moving webhook deliveries from the inbox failed (the job queue tries again): ${(e as Error)?.message ?? e}`);
+      next = 1000;
+    } finally {
+      moveTimer = null;
+    }
+    if (next !== null) moveSoon(next);
+  }, delayMs);
+  moveTimer.unref?.();
 }

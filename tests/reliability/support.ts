@@ -1,10 +1,9 @@
 // Shared helpers of the reliability tests: a shop seeded the same way in every file, signed webhook requests sent
-// straight to the app's route (so the same request can be POSTed several times at once), row counts of every table,
+// to the app server's webhook path (so the same request can be POSTed several times at once), row counts of every table,
 // and a drain of the app's job queue.
-import { rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { signWebhook } from "../simulator/webhooks";
-import { API_SECRET, type Harness } from "../support/app-harness";
+import { API_SECRET, type Harness, removeDatabase } from "../support/app-harness";
 
 export const gid = (n: number) => `gid://shopify/Customer/${n}`;
 export const addressGid = (n: number) => `gid://shopify/MailingAddress/${n}`;
@@ -104,5 +103,5 @@ export async function drain(h: Harness) {
 
 export function removeDb(h: Harness | undefined) {
   if (!h) return;
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(h.dbFile + suffix, { force: true });
+  removeDatabase(h.dbFile);
 }

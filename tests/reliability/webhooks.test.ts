@@ -50,6 +50,37 @@ describe("HMAC", () => {
   });
 });
 
+describe("the Remix route (npm run dev; the app server takes POST /webhooks on its direct path)", () => {
+  /** The route's action called as Remix calls it, with a Fetch API request; a thrown Response is its answer. */
+  async function routeAction(w: ReturnType<typeof signedWebhook>): Promise<Response> {
+    const request = new Request(w.url, { method: "POST", headers: w.headers, body: w.body });
+    try {
+      return await h.app.webhookRoute.action({ request, params: {}, context: {} });
+    } catch (thrown) {
+      if (thrown instanceof Response) return thrown;
+      throw thrown;
+    }
+  }
+
+  it("a signed delivery is answered 200 with one receipt and one job; a wrong HMAC is a 401 and nothing is stored", async () => {
+    h.sim.setCustomer(SHOP, seCustomer(160));
+    const w = signedWebhook(h.webhookUrl, SHOP, "customers/create", payloadOf(160));
+    expect((await routeAction(w)).status).toBe(200);
+    expect(await db().webhookReceipt.findUniqueOrThrow({ where: { webhookId: w.webhookId } })).toMatchObject({ shop: SHOP, topic: "customers/create", eventId: w.eventId });
+    expect(await db().job.count({ where: { shop: SHOP, key: gid(160) } })).toBe(1);
+    await drain(h);
+    expect(await db().mirrorCustomer.count({ where: { shop: SHOP, shopifyId: gid(160) } })).toBe(1);
+
+    h.sim.setCustomer(SHOP, seCustomer(161));
+    const before = await tableCounts(h);
+    const forged = signedWebhook(h.webhookUrl, SHOP, "customers/create", payloadOf(161), { secret: "someone-else" });
+    expect((await routeAction(forged)).status).toBe(401);
+    await drain(h);
+    expect(await tableCounts(h)).toEqual(before);
+    expect(await db().webhookReceipt.count({ where: { webhookId: forged.webhookId } })).toBe(0);
+  });
+});
+
 describe("malformed signed deliveries", () => {
   it("a body that is not JSON, or a shop header that is not a shop domain, is answered 400 with the reason and nothing is stored", async () => {
     h.sim.setCustomer(SHOP, seCustomer(130));

@@ -1,12 +1,14 @@
 // Runs the app's real modules against the Shopify simulator in one process: a fresh SQLite database migrated from
 // prisma/migrations, the simulator on a free port, the app's env pointing at both, an offline session for the shop,
-// and the app's real webhook route served over HTTP. Used by the scenario runner, the tests, the benchmarks and the demo.
+// and the app's real webhook path served over HTTP as the app server serves it. Used by the scenario runner, the tests,
+// the benchmarks and the demo.
 import { createServer, type Server } from "node:http";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { startSimulator, type ShopifySimulator, type SimulatorOptions } from "../simulator/index";
+import { inboxUrl } from "../../app/db-url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const API_KEY = "test-api-key";
@@ -23,9 +25,10 @@ export function migrateFresh(file: string) {
   db.close();
 }
 
-/** Remove a SQLite database file with its journal and write-ahead-log files. */
+/** Remove a SQLite database file with its journal and write-ahead-log files, and its webhook inbox likewise. */
 export function removeDatabase(file: string) {
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  const inbox = inboxUrl("file:" + file).replace(/^file:/, "");
+  for (const f of [file, inbox]) for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(f + suffix, { force: true });
 }
 
 /**
@@ -49,31 +52,6 @@ export function tempDatabase(name: string) {
     },
   };
   return t;
-}
-
-/** Serve a Remix route action over node:http, turning each request into a Fetch Request as Remix would. */
-export function routeHandler(action: (args: any) => Promise<Response>) {
-  return async (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
-    try {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-      let response: Response;
-      try {
-        response = await action({ request, params: {}, context: {} });
-      } catch (thrown) {
-        if (thrown instanceof Response) response = thrown;
-        else throw thrown;
-      }
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (e) {
-      res.writeHead(500);
-      res.end(String((e as Error)?.message ?? e));
-    }
-  };
 }
 
 export interface Harness {
@@ -100,7 +78,8 @@ export async function startHarness(o: { name?: string; dbFile?: string; sim?: Pa
   process.env.NODE_ENV = process.env.NODE_ENV === "production" ? "production" : "test";
   const app = await import("./app-modules");
 
-  const server: Server = createServer(routeHandler(app.webhookRoute.action));
+  // POST /webhooks as the app server takes it: straight from node:http to the receive path (node-http.server.ts).
+  const server: Server = createServer((req, res) => void app.webhookHttp.handleWebhookRequest(req, res));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   const port = (server.address() as any).port;
   const webhookUrl = `http://127.0.0.1:${port}/webhooks`;
