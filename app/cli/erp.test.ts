@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROOT, migrateFresh } from "../../tests/support/app-harness";
+import { ROOT, migrateFresh, removeDatabase } from "../../tests/support/app-harness";
 import type { CliIo } from "./shared";
 import { main } from "./erp";
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await prisma?.$disconnect();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) if (dbFile) rmSync(dbFile + suffix, { force: true });
+  if (dbFile) removeDatabase(dbFile);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {

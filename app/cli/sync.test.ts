@@ -1,8 +1,7 @@
 // npm run sync: the command-line Sync, run in-process through its main() against the Shopify simulator and a fresh
 // database (tests/support/app-harness.ts), with the shop's stored offline session.
-import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../tests/support/app-harness";
+import { startHarness, type Harness, removeDatabase } from "../../tests/support/app-harness";
 import type { CliIo } from "./shared";
 import { exitCodeFor, main } from "./sync";
 
@@ -54,7 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) if (h) rmSync(h.dbFile + suffix, { force: true });
+  if (h) removeDatabase(h.dbFile);
 });
 
 describe("npm run sync", () => {

@@ -1,9 +1,9 @@
 // Browser tests: Debian's Chromium driven by playwright-core against the app's production build running with the
 // Shopify simulator (scripts/demo.ts startDemo), with App Bridge's CDN script answered by the local stand-in.
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { ROOT } from "../support/app-harness";
+import { ROOT, removeDatabase } from "../support/app-harness";
 import { APP_BRIDGE_CDN_URL, appBridgeStubSource } from "./app-bridge-stub";
 import type { Demo } from "../../scripts/demo";
 
@@ -31,7 +31,7 @@ export async function startApp(name: string, o: { customers?: number; orders?: n
   const close = demo.close.bind(demo);
   demo.close = async () => {
     await close();
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
+    removeDatabase(dbFile);
   };
   return demo;
 }

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, startHarness, type Harness } from "../support/app-harness";
+import { ROOT, startHarness, type Harness, removeDatabase } from "../support/app-harness";
 import { gid, post, removeDb, seCustomer, seedShop, signedWebhook } from "./support";
 
 const SHOP = "reliability-worker.myshopify.com";
@@ -71,7 +71,7 @@ describe("npm run worker beside the web process", () => {
     const b = await run("file:" + path.join(ROOT, "tmp", "no-such-folder", "db.sqlite"));
     expect(b).toEqual({ code: 1, stdout: "", stderr: "Cannot open the app's database (DATABASE_URL): Cannot open database because the directory does not exist\n" });
     const { rmSync } = await import("node:fs");
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(empty + suffix, { force: true });
+    removeDatabase(empty);
   }, 60_000);
 
   it("--help explains the layout; a bad --nice is a clear error", async () => {

@@ -1,7 +1,7 @@
 // npm run scenario -- <file.json | folder/> [--dump]
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { startHarness } from "../support/app-harness";
+import { startHarness, removeDatabase } from "../support/app-harness";
 import { runScenarioFile } from "./runner";
 
 async function main() {
@@ -48,7 +48,7 @@ async function main() {
     }
   } finally {
     await h.close();
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(h.dbFile + suffix, { force: true });
+    removeDatabase(h.dbFile);
   }
   console.log(`${passed} passed, ${failed} failed${pendingCount ? ` (${pendingCount} pending)` : ""}`);
   process.exit(failed ? 1 : 0);

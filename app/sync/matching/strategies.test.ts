@@ -1,11 +1,10 @@
 // One table of matching cases (spec §4), run against every strategy in the registry, with a context built by
 // loadContext on a fresh database. A new strategy is one file, one registry entry — and one column here.
-import { rmSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, migrateFresh } from "../../../tests/support/app-harness";
+import { ROOT, migrateFresh, removeDatabase } from "../../../tests/support/app-harness";
 import { setErpCustomer } from "../../erp/master";
 import { blankCustomer, type OrderAddress, type ShopifyAddress, type ShopifyCustomer } from "../../shopify/types";
 import { loadContext, type SyncContext } from "../context";
@@ -45,7 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.$disconnect();
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) if (dbFile) rmSync(dbFile + suffix, { force: true });
+  if (dbFile) removeDatabase(dbFile);
 });
 
 const address = (o: Partial<ShopifyAddress> = {}): ShopifyAddress => ({
