@@ -11,6 +11,9 @@ import { startBackgroundWork } from "./ui/worker.server";
 
 export const streamTimeout = 5000;
 
+// The app server (server.ts) takes webhook deliveries straight from Node's HTTP server to the receive path.
+export { handleWebhookRequest, isWebhookRequest } from "./webhooks/node-http.server";
+
 startBackgroundWork();
 
 export default async function handleRequest(

@@ -1,10 +1,12 @@
 // The environment, validated once at boot with a message that names each missing or wrong variable.
 import { z } from "zod";
 
+const required = (message: string) => z.string({ error: message }).min(1, message);
+
 const schema = z.object({
-  SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is required (the app's client id from the Partner dashboard)"),
-  SHOPIFY_API_SECRET: z.string().min(1, "SHOPIFY_API_SECRET is required (the app's client secret)"),
-  SHOPIFY_APP_URL: z.string().url("SHOPIFY_APP_URL must be the app's public https URL"),
+  SHOPIFY_API_KEY: required("SHOPIFY_API_KEY is required (the app's client id from the Partner dashboard)"),
+  SHOPIFY_API_SECRET: required("SHOPIFY_API_SECRET is required (the app's client secret)"),
+  SHOPIFY_APP_URL: z.string({ error: "SHOPIFY_APP_URL is required (the app's public https URL)" }).url("SHOPIFY_APP_URL must be the app's public https URL"),
   SCOPES: z.string().default("read_customers,write_customers,read_orders"),
   DATABASE_URL: z.string().optional(),
   // Set only for tests, the demo and benchmarks: every Shopify call goes to this local simulator instead.

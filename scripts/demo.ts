@@ -436,10 +436,13 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   const build = await import(pathToFileURL(path.join(buildDir, "server", "index.js")).href);
   const { createRequestHandler } = await import("@remix-run/node");
   const handle = createRequestHandler(build, "production");
+  // Webhook deliveries take the app server's direct path (server.ts), as in production.
+  const webhooks = build.entry.module as Pick<typeof import("../app/webhooks/node-http.server"), "isWebhookRequest" | "handleWebhookRequest">;
   const clientDir = path.join(buildDir, "client");
   const stub = appBridgeStubSource();
 
   server.on("request", async (req, res) => {
+    if (webhooks.isWebhookRequest(req)) return void webhooks.handleWebhookRequest(req, res, origin);
     try {
       const url = new URL(req.url ?? "/", origin);
       if (url.pathname === "/" && !url.searchParams.has("shop")) {
