@@ -1,6 +1,7 @@
 // The Prisma client singleton, on SQLite through the better-sqlite3 driver adapter (no binary engine).
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { databaseUrl } from "./db-url";
 
@@ -149,23 +150,44 @@ function serialised(factory: any): any {
  * attempt is repeated on a timer, so this process never sleeps inside SQLite. The work runs synchronously between
  * BEGIN and COMMIT: nothing else of this process runs in between, and a failure rolls back only this work.
  */
-const directConnections = new Map<string, Database.Database>();
+const directConnections = new Map<string, { db: Database.Database; ino: number }>();
 
 /** The direct connection to a database file (opened on first use, kept open until `closeDirectConnections`). */
 export function directConnection(url: string, init?: (db: Database.Database) => void): Database.Database {
-  let db = directConnections.get(url);
-  if (!db) {
-    // Opening waits (once, up to 5 s) for another process that holds the file's lock; afterwards a busy lock is
-    // never slept on inside SQLite: writeDirect waits on a timer, tryWriteDirect gives up.
-    db = new Database(url.replace(/^file:/, ""), { timeout: 5000 });
+  const file = url.replace(/^file:/, "");
+  const cached = directConnections.get(url);
+  if (cached) {
+    // A file deleted or replaced while the app runs (a restored backup) is opened again: writes to the old one,
+    // kept alive by the open connection, would be invisible to every other process.
+    if (sameFile(file, cached.ino)) return cached.db;
+    cached.db.close();
+    directConnections.delete(url);
+  }
+  // Opening waits (once, up to 5 s) for another process that holds the file's lock; afterwards a busy lock is
+  // never slept on inside SQLite: writeDirect waits on a timer, tryWriteDirect gives up.
+  // A database is created by its migrations, never here; a file with its own `init` (the webhook inbox) is.
+  const db = new Database(file, { timeout: 5000, fileMustExist: !init });
+  try {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
     init?.(db);
     db.pragma("busy_timeout = 0");
-    directConnections.set(url, db);
+  } catch (e) {
+    db.close();
+    throw e;
   }
+  directConnections.set(url, { db, ino: fileId(file) });
   return db;
 }
+
+const fileId = (file: string) => {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return -1;
+  }
+};
+const sameFile = (file: string, ino: number) => fileId(file) === ino;
 
 export async function writeDirect<T>(work: (db: Database.Database) => T, url = databaseUrl()): Promise<T> {
   const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
@@ -216,7 +238,7 @@ function transactionStatements(db: Database.Database) {
 
 /** Close the direct-write connections (tests that remove their database file; a clean shutdown). */
 export function closeDirectConnections() {
-  for (const db of directConnections.values()) db.close();
+  for (const { db } of directConnections.values()) db.close();
   directConnections.clear();
 }
 
