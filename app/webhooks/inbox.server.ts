@@ -46,9 +46,18 @@ export function recordInDatabase(db: Database, deliveries: Recordable[]): number
   return added;
 }
 
-/** The inbox's connection: the file and its table are created on first use. */
+/**
+ * The inbox's connection: the file and its table are created on first use. An error names the file (a corrupt file,
+ * a folder the app may not write).
+ */
 function openInbox(url: string): Database {
-  return directConnection(inboxUrl(url), (db) => db.exec(INBOX_SCHEMA));
+  const inbox = inboxUrl(url);
+  try {
+    return directConnection(inbox, (db) => db.exec(INBOX_SCHEMA));
+  } catch (e) {
+    if (isBusy(e)) throw e;
+    throw Object.assign(new Error(`The webhook inbox ${inbox.replace(/^file:/, "")} cannot be used: ${(e as Error)?.message ?? e}`), { code: (e as { code?: string })?.code });
+  }
 }
 
 /**

@@ -27,7 +27,8 @@ interface Delivery {
 
 /**
  * The largest delivery body accepted (WEBHOOK_MAX_BYTES, default 10 MB): larger ones are answered 413 before they are
- * read whole, so a sender without the secret cannot fill the server's memory. Shopify's payloads are far smaller.
+ * read whole (all bodies being read together are held to WEBHOOK_MAX_INFLIGHT_BYTES, app/webhooks/node-http.server.ts).
+ * Shopify's payloads are far smaller.
  */
 export function webhookMaxBytes(): number {
   const n = Number(process.env.WEBHOOK_MAX_BYTES);
@@ -66,7 +67,7 @@ async function readBody(request: Request, limit: number): Promise<string> {
  * each of its dozen header lookups (a regular expression per header per lookup): behind a proxy or CDN a delivery
  * carries twenty headers or more, and authentication cost grows with each (bench/README.md).
  */
-const AUTHENTICATION_HEADERS = new Set(
+export const AUTHENTICATION_HEADERS = new Set(
   ["hmac-sha256", "topic", "shop-domain", "api-version", "webhook-id", "event-id"].flatMap((h) => [`x-shopify-${h}`, `shopify-${h}`]),
 );
 
@@ -115,7 +116,7 @@ export function receiveWebhook(request: Request): Promise<Response> {
  * (app/webhooks/node-http.server.ts).
  */
 export async function receiveDelivery(delivery: IncomingDelivery): Promise<Response> {
-  prepareInbox();
+  prepareInboxOnce();
   let context: any;
   try {
     const forAuth = await forAuthentication(delivery);
@@ -148,7 +149,8 @@ async function flush() {
   try {
     await new Promise((r) => setImmediate(r));
     while (pending.length) {
-      const group = pending.splice(0, GROUP);
+      const group = prepared(pending.splice(0, GROUP));
+      if (!group.length) continue;
       try {
         await record(group);
         for (const d of group) d.done();
@@ -162,6 +164,23 @@ async function flush() {
 }
 
 /**
+ * Each delivery's job row, built before the group's transaction: a delivery whose job cannot be built fails alone
+ * (500, sent again), not every delivery of its group.
+ */
+function prepared(group: Delivery[]) {
+  const ready: Array<Delivery & { job: ReturnType<Recordable["job"]> }> = [];
+  for (const d of group) {
+    try {
+      const job = jobRow({ shop: d.shop, kind: "webhook", key: webhookJobKey(d.topic, d.payload), payload: { topic: d.topic, payload: d.payload, webhookId: d.webhookId } });
+      ready.push({ ...d, job: { kind: job.kind, key: job.key, payload: job.payload, maxAttempts: job.maxAttempts } });
+    } catch (e) {
+      d.done(e);
+    }
+  }
+  return ready;
+}
+
+/**
  * The receipts and jobs of a group in one transaction: a job is never lost behind a stored receipt (a failed job
  * insert fails the group and Shopify's retry is processed, not taken for a duplicate). A delivery is a duplicate when
  * its webhook id, or its (shop, topic, event id), was seen before or earlier in the group: it gets no job
@@ -169,19 +188,9 @@ async function flush() {
  * write. One attempt at the database's write lock: while another writer holds it (the worker in a job's transaction)
  * the group goes into the webhook inbox instead, and is moved into the database moments later (inbox.server.ts).
  */
-async function record(group: Delivery[]) {
+async function record(group: Array<Delivery & { job: ReturnType<Recordable["job"]> }>) {
   const receivedAt = sqliteDate(new Date());
-  const deliveries: Recordable[] = group.map((d) => ({
-    shop: d.shop,
-    webhookId: d.webhookId,
-    eventId: d.eventId,
-    topic: d.topic,
-    receivedAt,
-    job: () => {
-      const job = jobRow({ shop: d.shop, kind: "webhook", key: webhookJobKey(d.topic, d.payload), payload: { topic: d.topic, payload: d.payload, webhookId: d.webhookId } });
-      return { kind: job.kind, key: job.key, payload: job.payload, maxAttempts: job.maxAttempts };
-    },
-  }));
+  const deliveries: Recordable[] = group.map((d) => ({ shop: d.shop, webhookId: d.webhookId, eventId: d.eventId, topic: d.topic, receivedAt, job: () => d.job }));
   if (tryWriteDirect((db) => recordInDatabase(db, deliveries)) !== BUSY) {
     recorded.direct += group.length;
     return;
@@ -189,6 +198,23 @@ async function record(group: Delivery[]) {
   await addToInbox(deliveries);
   recorded.inbox += group.length;
   moveSoon();
+}
+
+/**
+ * At the first delivery: create the inbox if there is none (better then than in a burst), and move what an earlier
+ * run of the web process left in it. An inbox that cannot be opened (a corrupt file, a read-only folder) is reported
+ * once; deliveries still go straight to the database, and only those that find it busy fail (500, sent again).
+ */
+let inboxPrepared = false;
+function prepareInboxOnce() {
+  if (inboxPrepared) return;
+  inboxPrepared = true;
+  try {
+    prepareInbox();
+    moveSoon();
+  } catch (e) {
+    console.error((e as Error)?.message ?? String(e));
+  }
 }
 
 /** Deliveries this process recorded in the database at once, and in the inbox (the benchmark reports them). */
