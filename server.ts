@@ -32,8 +32,12 @@ try {
   if (e instanceof EnvError) fail(e.message);
   throw e;
 }
-const port = process.env.PORT === undefined || process.env.PORT === "" ? 3000 : Number(process.env.PORT);
+const port = process.env.PORT === undefined || process.env.PORT === "" ? 3000 : /^\d+$/.test(process.env.PORT) ? Number(process.env.PORT) : NaN;
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number (0–65535), not "${process.env.PORT}".`);
+for (const name of ["WEBHOOK_MAX_BYTES", "WEBHOOK_MAX_INFLIGHT_BYTES"]) {
+  const v = process.env[name];
+  if (v !== undefined && v !== "" && !/^[1-9]\d*$/.test(v)) fail(`${name} must be a number of bytes (for example 10485760), not "${v}".`);
+}
 const host = process.env.HOST || undefined;
 
 const buildFile = path.resolve(ROOT, process.env.UI_BUILD_DIR || "build", "server", "index.js");

@@ -44,6 +44,7 @@ export class JobQueue {
   private running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private lastBeforeClaimError = { message: "", at: 0 };
 
   constructor(
     private db: PrismaClient,
@@ -75,7 +76,12 @@ export class JobQueue {
       try {
         await this.o.beforeClaim();
       } catch (e) {
-        console.error(`Before claiming a job: ${(e as Error)?.message ?? e}`);
+        // Told once a minute while it lasts, not at every poll.
+        const message = `Before claiming a job: ${(e as Error)?.message ?? e}`;
+        if (message !== this.lastBeforeClaimError.message || Date.now() - this.lastBeforeClaimError.at > 60_000) {
+          console.error(message);
+          this.lastBeforeClaimError = { message, at: Date.now() };
+        }
       }
     }
     const now = new Date();
