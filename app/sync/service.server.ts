@@ -61,8 +61,17 @@ export const sync = {
 
 export const jobHandlers: Record<string, JobHandler> = {
   webhook: async (job: Job, payload: WebhookJob) => {
-    await handleWebhook(prisma, job.shop, payload, () => gatewayFor(job.shop));
-    await prisma.webhookReceipt.updateMany({ where: { webhookId: payload.webhookId }, data: { status: "processed", processedAt: new Date() } });
+    const outcome = await handleWebhook(prisma, job.shop, payload, () => gatewayFor(job.shop));
+    if (outcome === "shopGone") {
+      // A redacted shop keeps no row: not this delivery's receipt, nor its job with the payload (the queue's
+      // bookkeeping tolerates the job's row being gone).
+      await prisma.$transaction([
+        prisma.webhookReceipt.deleteMany({ where: { shop: job.shop, webhookId: payload.webhookId } }),
+        prisma.job.deleteMany({ where: { id: job.id } }),
+      ]);
+      return;
+    }
+    await prisma.webhookReceipt.updateMany({ where: { webhookId: payload.webhookId }, data: { status: outcome === "processed" ? "processed" : "skipped", processedAt: new Date() } });
   },
   syncCustomers: async (job: Job, payload: { trigger?: RunTrigger }) => {
     const summary = await sync.syncCustomers(job.shop, { trigger: payload.trigger ?? "schedule" });

@@ -34,8 +34,44 @@ function retryWhenFailed(failed: number) {
   if (failed > 0) throw new Error(`${failed} record(s) could not be saved; the webhook is processed again`);
 }
 
-export async function handleWebhook(db: PrismaClient, shop: string, job: WebhookJob, gateway: () => Promise<ShopifyGateway>) {
+/** Topics that bring a shop's data in (a customer, an order). */
+const DATA_TOPICS = new Set(["customers/create", "customers/update", "orders/create"]);
+
+/**
+ * What a webhook job did: `processed`; `notInstalled` — a customer or order delivery for a shop without an offline
+ * session (app/uninstalled removed it; installing again stores a new one): the shop's data is kept as it was until
+ * shop/redact, not updated by an app the merchant removed; `shopGone` — the shop was redacted (no session and nothing
+ * stored): a late or replayed delivery must not store anything of it again, so its receipt and job go too.
+ */
+export type WebhookOutcome = "processed" | "notInstalled" | "shopGone";
+
+async function installed(db: PrismaClient, shop: string) {
+  return (await db.session.count({ where: { shop } })) > 0;
+}
+
+/** Nothing of the shop is stored: after shop/redact (or a shop that never installed the app). */
+async function nothingStored(db: PrismaClient, shop: string) {
+  const where = { where: { shop } };
+  const [settings, erp, mirrors, orders] = await Promise.all([
+    db.shopSettings.count(where),
+    db.erpCustomer.count(where),
+    db.mirrorCustomer.count(where),
+    db.importedOrder.count(where),
+  ]);
+  return settings + erp + mirrors + orders === 0;
+}
+
+export async function handleWebhook(db: PrismaClient, shop: string, job: WebhookJob, gateway: () => Promise<ShopifyGateway>): Promise<WebhookOutcome> {
   const { topic, payload } = job;
+  if (topic !== "app/uninstalled" && topic !== "shop/redact" && !(await installed(db, shop))) {
+    if (await nothingStored(db, shop)) return "shopGone";
+    if (DATA_TOPICS.has(topic)) return "notInstalled";
+  }
+  await handleTopic(db, shop, topic, payload, gateway);
+  return "processed";
+}
+
+async function handleTopic(db: PrismaClient, shop: string, topic: string, payload: any, gateway: () => Promise<ShopifyGateway>) {
   switch (topic) {
     case "customers/create":
     case "customers/update": {

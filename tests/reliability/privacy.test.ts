@@ -180,4 +180,26 @@ describe("shop/redact", () => {
       expect(rows(otherAfter[t])).toEqual(rows(otherDump[t]));
     }
   });
+
+  it("a late or replayed delivery for the redacted shop stores nothing of it again (receipt and job included)", async () => {
+    const zeros = await tableCounts(h, SHOP);
+    expect(Object.values(zeros).every((n) => n === 0)).toBe(true);
+    const otherBefore = await tableCounts(h, OTHER);
+    h.sim.setOrder(SHOP, { id: "gid://shopify/Order/7399", email: "anna.sekretess@example.test", customer: { id: gid(301) }, billingAddress: { ...anna.addresses[0], id: undefined } });
+    const late = [
+      signedWebhook(h.webhookUrl, SHOP, "customers/create", h.sim.webhookPayload(SHOP, "customers/create", gid(301))),
+      signedWebhook(h.webhookUrl, SHOP, "customers/update", h.sim.webhookPayload(SHOP, "customers/update", gid(301))),
+      signedWebhook(h.webhookUrl, SHOP, "orders/create", h.sim.webhookPayload(SHOP, "orders/create", "gid://shopify/Order/7399")),
+      signedWebhook(h.webhookUrl, SHOP, "customers/data_request", h.sim.webhookPayload(SHOP, "customers/data_request", gid(301))),
+      signedWebhook(h.webhookUrl, SHOP, "customers/redact", h.sim.webhookPayload(SHOP, "customers/redact", gid(301))),
+      signedWebhook(h.webhookUrl, SHOP, "customers/delete", h.sim.webhookPayload(SHOP, "customers/delete", gid(301))),
+    ];
+    for (const w of late) expect(await post(w)).toBe(200);
+    // Recorded on arrival like any delivery ...
+    expect((await tableCounts(h, SHOP)).WebhookReceipt).toBe(late.length);
+    await drain(h);
+    // ... and gone once their jobs found the shop redacted.
+    expect(await tableCounts(h, SHOP)).toEqual(zeros);
+    expect(await tableCounts(h, OTHER)).toEqual(otherBefore);
+  });
 });

@@ -331,4 +331,31 @@ describe("customers/delete and app/uninstalled", () => {
     expect(after).toEqual({ ...before, Session: 0, WebhookReceipt: before.WebhookReceipt + 1, Job: before.Job + 1 });
     expect(await db().session.count({ where: { shop: other } })).toBe(1);
   });
+
+  it("after app/uninstalled a customer or order delivery changes nothing (data kept as it was until shop/redact), a redaction is still carried out", async () => {
+    expect(await db().session.count({ where: { shop: SHOP } })).toBe(0);
+    const mirror = await db().mirrorCustomer.findFirstOrThrow({ where: { shop: SHOP, deletedInShopify: false, erpCustomerNo: { not: "" } } });
+    const erpBefore = await db().erpCustomer.findUniqueOrThrow({ where: { shop_no: { shop: SHOP, no: mirror.erpCustomerNo } } });
+    const n = Number(mirror.shopifyId.split("/").pop());
+    h.sim.setCustomer(SHOP, seCustomer(n, { first: "Efter", last: "Avinstallation", city: "Malmö" }));
+    h.sim.setCustomer(SHOP, seCustomer(9501));
+    const before = await tableCounts(h, SHOP);
+    const update = signedWebhook(h.webhookUrl, SHOP, "customers/update", h.sim.webhookPayload(SHOP, "customers/update", mirror.shopifyId));
+    const create = signedWebhook(h.webhookUrl, SHOP, "customers/create", payloadOf(9501));
+    expect(await post(update)).toBe(200);
+    expect(await post(create)).toBe(200);
+    await drain(h);
+    // Two receipts and two jobs, marked skipped; no run, no mirror, no ERP customer, nothing changed.
+    expect(await tableCounts(h, SHOP)).toEqual({ ...before, WebhookReceipt: before.WebhookReceipt + 2, Job: before.Job + 2 });
+    for (const w of [update, create]) expect(await db().webhookReceipt.findUniqueOrThrow({ where: { webhookId: w.webhookId } })).toMatchObject({ status: "skipped" });
+    expect(await db().mirrorCustomer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: mirror.shopifyId } } })).toEqual(mirror);
+    expect(await db().erpCustomer.findUniqueOrThrow({ where: { shop_no: { shop: SHOP, no: mirror.erpCustomerNo } } })).toEqual(erpBefore);
+    expect(await db().mirrorCustomer.count({ where: { shop: SHOP, shopifyId: gid(9501) } })).toBe(0);
+
+    // customers/redact for an uninstalled shop still removes the customer's data.
+    expect(await post(signedWebhook(h.webhookUrl, SHOP, "customers/redact", h.sim.webhookPayload(SHOP, "customers/redact", mirror.shopifyId)))).toBe(200);
+    await drain(h);
+    expect(await db().mirrorCustomer.count({ where: { shop: SHOP, shopifyId: mirror.shopifyId } })).toBe(0);
+    expect(await db().redaction.count({ where: { shop: SHOP, shopifyCustomerId: mirror.shopifyId } })).toBe(1);
+  });
 });
