@@ -6,6 +6,7 @@ import prisma from "./db.server";
 import { env } from "./env.server";
 import { CachedSessionStorage } from "./shopify/session-cache.server";
 import { installShopifyFetch } from "./shopify/simulator-seam.server";
+import { accessGranted } from "./sync/settings";
 
 /** The Admin API version the app and the simulator speak. */
 export const API_VERSION = ApiVersion.July26;
@@ -25,6 +26,13 @@ const shopify = shopifyApp({
   distribution: AppDistribution.AppStore,
   // Info level logs every authenticated request; warnings and errors are what an operator needs.
   logger: { level: LogSeverity.Warning },
+  hooks: {
+    // A new offline token (the app opened in Shopify admin after its access was lost): the schedule runs again and
+    // the banner goes.
+    afterAuth: async ({ session }) => {
+      await accessGranted(prisma, session.shop);
+    },
+  },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,

@@ -27,6 +27,11 @@ export function jobRow(j: EnqueueInput) {
   };
 }
 
+/** An error after which the job is not tried again (it ends failed with this message). */
+export class FinalJobError extends Error {
+  readonly retry = false;
+}
+
 export async function enqueue(db: PrismaClient | Prisma.TransactionClient, j: EnqueueInput): Promise<Job> {
   return db.job.create({ data: jobRow(j) });
 }
@@ -125,7 +130,8 @@ export class JobQueue {
       await this.db.job.updateMany({ where: { id: job.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null, lastError: "" } });
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
-      const final = job.attempts >= job.maxAttempts;
+      // A job whose error says a retry cannot help (the shop's access is gone) fails at once.
+      const final = job.attempts >= job.maxAttempts || (e as { retry?: boolean })?.retry === false;
       this.o.onFailure?.(job, message, final);
       await this.db.job.updateMany({
         where: { id: job.id },

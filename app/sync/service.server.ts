@@ -3,7 +3,7 @@
 import type { Job } from "@prisma/client";
 import prisma from "../db.server";
 import shopify from "../shopify.server";
-import { JobQueue, enqueue, jobRow, tryShopLock, type EnqueueInput, type JobHandler } from "../jobs/queue";
+import { FinalJobError, JobQueue, enqueue, jobRow, tryShopLock, type EnqueueInput, type JobHandler } from "../jobs/queue";
 import { ShopifyAuthError } from "../shopify/errors";
 import { ShopifyGateway, adminTransport } from "../shopify/gateway";
 import { addCustomersToShopify, sendInvites } from "./export";
@@ -18,12 +18,34 @@ import type { RunSummary, RunTrigger } from "./runs";
 export async function gatewayFor(shop: string): Promise<ShopifyGateway> {
   try {
     const { admin } = await shopify.unauthenticated.admin(shop);
-    return new ShopifyGateway(adminTransport(admin));
+    const transport = adminTransport(admin);
+    return new ShopifyGateway(async (query, variables) => {
+      try {
+        return await transport(query, variables);
+      } catch (e) {
+        if (e instanceof ShopifyAuthError) await forgetRefusedToken(shop);
+        throw e;
+      }
+    });
   } catch (e) {
     if ((e as Error)?.name === "SessionNotFoundError" || /session/i.test((e as Error)?.message ?? "")) {
       throw new ShopifyAuthError(`The app has no valid access to ${shop}`);
     }
     throw e;
+  }
+}
+
+/**
+ * Shopify refused the stored offline token (revoked, or the app's scopes changed): the token is dropped, as the
+ * library does when a page's request is refused, so the next time the app is opened in Shopify admin a new one is
+ * exchanged (which clears authRequired, app/shopify.server.ts) instead of the refused one being used again.
+ */
+async function forgetRefusedToken(shop: string) {
+  const sessions = await shopify.sessionStorage!.findSessionsByShop(shop);
+  for (const session of sessions) {
+    if (session.isOnline || !session.accessToken) continue;
+    session.accessToken = undefined;
+    await shopify.sessionStorage!.storeSession(session);
   }
 }
 
@@ -74,8 +96,16 @@ export const jobHandlers: Record<string, JobHandler> = {
     await prisma.webhookReceipt.updateMany({ where: { webhookId: payload.webhookId }, data: { status: outcome === "processed" ? "processed" : "skipped", processedAt: new Date() } });
   },
   syncCustomers: async (job: Job, payload: { trigger?: RunTrigger }) => {
-    const summary = await sync.syncCustomers(job.shop, { trigger: payload.trigger ?? "schedule" });
-    if (summary.status === "failed") throw new Error(summary.message || "The sync failed");
+    // Without access to the shop a retry cannot help: the run is logged as authRequired, the shop is flagged (the
+    // banner on Home, the schedule waits) and the job fails at once. Opening the app again grants access.
+    const summary = await sync.syncCustomers(job.shop, { trigger: payload.trigger ?? "schedule" }).catch((e) => {
+      throw e instanceof ShopifyAuthError ? new FinalJobError(`${e.message} (authRequired)`) : e;
+    });
+    if (summary.status === "failed") {
+      const flagged = await prisma.shopSettings.findUnique({ where: { shop: job.shop }, select: { authRequired: true } });
+      if (flagged?.authRequired) throw new FinalJobError(`${summary.message || "The sync failed"} (authRequired)`);
+      throw new Error(summary.message || "The sync failed");
+    }
   },
   addCustomersToShopify: async (job: Job, payload: { nos: string[] | "all"; trigger?: RunTrigger }) => {
     const summary = await sync.addCustomersToShopify(job.shop, payload.nos, payload.trigger ?? "manual");

@@ -40,6 +40,11 @@ export const DEFAULT_SETTINGS: Settings = {
 
 export const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>;
 
+/** The shop granted the app access again (a new offline token): it no longer waits for access (authRequired). */
+export async function accessGranted(db: PrismaClient, shop: string) {
+  await db.shopSettings.updateMany({ where: { shop, authRequired: true }, data: { authRequired: false } });
+}
+
 export async function loadSettings(db: PrismaClient, shop: string): Promise<Settings> {
   const row = await db.shopSettings.findUnique({ where: { shop } });
   if (!row) return { ...DEFAULT_SETTINGS };

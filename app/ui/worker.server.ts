@@ -47,14 +47,16 @@ export function nextScheduledRun(autoSync: string, lastSyncStart: Date | null, n
   return new Date(Math.max(now.getTime(), lastSyncStart.getTime() + every));
 }
 
-/** Enqueue the syncs that are due. Shops without an offline session or waiting for access are left alone. */
+/**
+ * Enqueue the syncs that are due. A shop waiting for access (authRequired) is left alone until the app is opened
+ * again; a due shop without an offline session gets its job too, which stops with authRequired (logged once, the
+ * banner on Home) instead of being skipped without a word.
+ */
 export async function scheduleDueSyncs(now = new Date()) {
   const shops = await prisma.shopSettings.findMany({ where: { autoSync: { not: "off" }, authRequired: false } });
   for (const s of shops) {
     const every = AUTO_SYNC_MS[s.autoSync];
     if (!every) continue;
-    const hasSession = await prisma.session.count({ where: { shop: s.shop, isOnline: false } });
-    if (!hasSession) continue;
     const last = await prisma.syncRun.findFirst({ where: { shop: s.shop, kind: "syncCustomers" }, orderBy: { startedAt: "desc" } });
     if (last && now.getTime() - last.startedAt.getTime() < every) continue;
     await startSync(s.shop, "schedule");

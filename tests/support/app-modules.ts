@@ -11,3 +11,5 @@ export * as settings from "../../app/sync/settings";
 export * as master from "../../app/erp/master";
 export * as mirror from "../../app/sync/mirror";
 export * as adapters from "../../app/shopify/adapters";
+export * as worker from "../../app/ui/worker.server";
+export * as home from "../../app/ui/home.server";
