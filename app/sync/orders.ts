@@ -84,9 +84,32 @@ async function resolveCustomer(ctx: SyncContext, customer: ShopifyCustomer, bill
 
 const json = (a: OrderAddress | null) => JSON.stringify(a ?? {});
 
+/**
+ * Shopify delivers webhooks late and out of order, and "Import orders" may already have stored a newer version: an
+ * incoming order whose `updatedAt` is older than the stored one is stale. Whole seconds, as for customers (webhook
+ * payloads carry seconds only); without a timestamp on either side nothing is stale.
+ */
+function isStaleOrder(order: ShopifyOrder, storedUpdatedAt: Date | null | undefined): boolean {
+  if (!storedUpdatedAt || !order.updatedAt) return false;
+  const incoming = Date.parse(order.updatedAt);
+  if (Number.isNaN(incoming)) return false;
+  return Math.floor(incoming / 1000) < Math.floor(storedUpdatedAt.getTime() / 1000);
+}
+
 /** Store one order with its customers resolved. */
 export async function processOrder(ctx: SyncContext, order: ShopifyOrder): Promise<Resolution> {
   const existing = await ctx.db.importedOrder.findUnique({ where: { shop_shopifyId: { shop: ctx.shop, shopifyId: order.id } } });
+  // Fix (ordering rule, as for customers): a late orders/create carrying the order as it was at creation used to
+  // overwrite the newer order the catch-up had stored — its email and addresses, and the customer resolved from them.
+  // A stale order changes nothing; the stored order and its customers stand.
+  if (existing && isStaleOrder(order, existing.orderUpdatedAt)) {
+    return {
+      sellToCustomerNo: existing.sellToCustomerNo,
+      billToCustomerNo: existing.billToCustomerNo,
+      status: existing.status === "needsCustomer" ? "needsCustomer" : "mapped",
+      reason: existing.reason,
+    };
+  }
   let r: Resolution;
   if (existing?.manual) {
     r = { sellToCustomerNo: existing.sellToCustomerNo, billToCustomerNo: existing.billToCustomerNo, status: "mapped", reason: existing.reason };
