@@ -397,6 +397,7 @@ export const en = {
     apiError: "Shopify could not be reached or answered with an error after several retries; the next run tries again.",
     authRequired: "The app has no valid access to the store; open the app from Shopify admin to grant it again.",
     internal: "Something unexpected went wrong in the app; the rest of the run went on.",
+    invalidPayload: "A webhook delivery named no valid Shopify id; it was not processed and is not retried.",
   } as Record<string, string>,
   landing: {
     title: "Customer sync for Shopify",

@@ -398,6 +398,7 @@ export const sv: Messages = {
     apiError: "Shopify gick inte att nå eller svarade med fel efter flera försök; nästa körning försöker igen.",
     authRequired: "Appen har ingen giltig åtkomst till butiken; öppna appen från Shopify-administratören för att ge åtkomst igen.",
     internal: "Något oväntat gick fel i appen; resten av körningen fortsatte.",
+    invalidPayload: "En webhook-leverans angav inget giltigt Shopify-id; den behandlades inte och försöks inte igen.",
   },
   landing: {
     title: "Kundsynkronisering för Shopify",

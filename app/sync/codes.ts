@@ -23,6 +23,8 @@ export const LOG_CODES = {
   apiError: "error",
   authRequired: "error",
   internal: "error",
+  // Beyond spec §9: a webhook delivery whose payload names no valid Shopify id (it is not processed or retried).
+  invalidPayload: "error",
 } as const;
 
 export type LogCode = keyof typeof LOG_CODES;

@@ -12,7 +12,7 @@ const REPORT_GUIDE = {
   log: "Sync log lines about this Shopify customer.",
   erpCustomerLog: "Sync log lines about the linked ERP customer that name no Shopify customer (for example sending it to Shopify).",
   webhookDeliveries:
-    "Notifications Shopify sent the app about this customer (customer created/updated/deleted, orders, privacy requests), each with the data it carried as the app stores it. " +
+    "Notifications Shopify sent the app about this customer (customer created/updated/deleted, orders, privacy requests), each with the data it carried while the app still stores it: a delivery's data is deleted once it is processed (payload null). " +
     "status: queued = waiting to be processed, running = being processed (this request), done = processed, failed = gave up after retries.",
   exportAttempts: "A pending send of the linked ERP customer to Shopify (the email and phone sent), kept until Shopify confirms it.",
   earlierDataRequests: "Earlier data reports made for this customer (when).",
@@ -63,7 +63,8 @@ export async function dataRequestReport(db: PrismaClient, shop: string, shopifyC
       attempts: j.attempts,
       lastError: j.lastError,
       webhookId: typeof envelope.webhookId === "string" ? envelope.webhookId : null,
-      payload: "payload" in envelope ? envelope.payload : stored,
+      // A processed delivery's payload is not kept (its job keeps the topic and webhook id only).
+      payload: "payload" in envelope ? envelope.payload : null,
     };
   });
   const report = {

@@ -83,7 +83,14 @@ export const sync = {
 
 export const jobHandlers: Record<string, JobHandler> = {
   webhook: async (job: Job, payload: WebhookJob) => {
-    const outcome = await handleWebhook(prisma, job.shop, payload, () => gatewayFor(job.shop));
+    let outcome: Awaited<ReturnType<typeof handleWebhook>>;
+    try {
+      outcome = await handleWebhook(prisma, job.shop, payload, () => gatewayFor(job.shop));
+    } catch (e) {
+      // A redaction request that cannot be carried out keeps nothing of what it asked to erase.
+      if (e instanceof FinalJobError && payload.topic === "customers/redact") await prisma.job.updateMany({ where: { id: job.id }, data: { payload: "{}" } });
+      throw e;
+    }
     if (outcome === "shopGone") {
       // A redacted shop keeps no row: not this delivery's receipt, nor its job with the payload (the queue's
       // bookkeeping tolerates the job's row being gone).
@@ -93,7 +100,12 @@ export const jobHandlers: Record<string, JobHandler> = {
       ]);
       return;
     }
-    await prisma.webhookReceipt.updateMany({ where: { webhookId: payload.webhookId }, data: { status: outcome === "processed" ? "processed" : "skipped", processedAt: new Date() } });
+    // The delivery's payload (a customer's name, email, phone and addresses) is kept only until its work is done: the
+    // mirror and the ERP customer hold what the app keeps. A failed job keeps it, to be retried.
+    await prisma.$transaction([
+      prisma.webhookReceipt.updateMany({ where: { webhookId: payload.webhookId }, data: { status: outcome === "processed" ? "processed" : "skipped", processedAt: new Date() } }),
+      prisma.job.updateMany({ where: { id: job.id }, data: { payload: JSON.stringify({ topic: payload.topic, webhookId: payload.webhookId }) } }),
+    ]);
   },
   syncCustomers: async (job: Job, payload: { trigger?: RunTrigger }) => {
     // Without access to the shop a retry cannot help: the run is logged as authRequired, the shop is flagged (the

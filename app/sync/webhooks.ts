@@ -1,7 +1,9 @@
 // What the webhook topics do (spec §10), as jobs run by the queue. The HTTP side (HMAC, receipts) is in
 // app/webhooks/receive.server.ts.
 import type { PrismaClient } from "@prisma/client";
-import { customerFromRest, customerGid, orderFromRest } from "../shopify/adapters";
+import { customerFromRest, customerGid, orderFromRest, orderGid } from "../shopify/adapters";
+import { FinalJobError } from "../jobs/queue";
+import { levelOf } from "./codes";
 import type { ShopifyGateway } from "../shopify/gateway";
 import { loadContext } from "./context";
 import { processPage } from "./import";
@@ -22,7 +24,40 @@ export function webhookJobKey(topic: string, payload: any): string {
   }
   if (topic === "orders/create" && payload?.customer) return payload.customer.admin_graphql_api_id ?? customerGid(payload.customer.id);
   if (topic === "customers/redact" || topic === "customers/data_request") return customerGid(payload?.customer?.id);
+  // A guest order works on the ERP master too (matching, the order's customer), and shop/redact deletes it: both take
+  // the shop's turn like every keyed job, instead of running beside a Sync.
+  if (topic === "orders/create") return orderGid(payload?.admin_graphql_api_id ?? payload?.id) || topic;
+  if (topic === "shop/redact") return topic;
   return "";
+}
+
+const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/[1-9]\d{0,19}$/;
+const ORDER_GID = /^gid:\/\/shopify\/Order\/[1-9]\d{0,19}$/;
+const customerIdOf = (p: any) => (p?.admin_graphql_api_id ? String(p.admin_graphql_api_id) : customerGid(p?.id));
+
+/**
+ * Why a delivery can never be processed (its payload names no valid Shopify id), or null. Such a delivery is logged
+ * once with `invalidPayload` and its job fails at once: a retry cannot give it an id.
+ */
+export function payloadProblem(topic: string, payload: any): string | null {
+  switch (topic) {
+    case "customers/create":
+    case "customers/update":
+    case "customers/delete":
+      return CUSTOMER_GID.test(customerIdOf(payload)) ? null : "it names no valid customer id";
+    case "orders/create":
+      if (!ORDER_GID.test(orderGid(payload?.admin_graphql_api_id ?? payload?.id))) return "it names no valid order id";
+      // A customer block without an id names no customer (a guest order); one with an id must be a valid one.
+      if (payload?.customer && (payload.customer.id != null || payload.customer.admin_graphql_api_id != null) && !CUSTOMER_GID.test(customerIdOf(payload.customer))) {
+        return "its customer has no valid id";
+      }
+      return null;
+    case "customers/redact":
+    case "customers/data_request":
+      return CUSTOMER_GID.test(customerGid(payload?.customer?.id)) ? null : "it names no valid customer id";
+    default:
+      return null;
+  }
 }
 
 /**
@@ -67,6 +102,13 @@ export async function handleWebhook(db: PrismaClient, shop: string, job: Webhook
     if (await nothingStored(db, shop)) return "shopGone";
     if (DATA_TOPICS.has(topic)) return "notInstalled";
   }
+  const problem = payloadProblem(topic, payload);
+  if (problem) {
+    const message = `The ${topic} delivery ${job.webhookId} cannot be processed: ${problem}.`;
+    const run = await db.syncRun.create({ data: { shop, kind: "webhook", trigger: "webhook", status: "failed", endedAt: new Date(), message } });
+    await db.syncLogEntry.create({ data: { shop, runId: run.id, level: levelOf("invalidPayload"), code: "invalidPayload", message } });
+    throw new FinalJobError(message);
+  }
   await handleTopic(db, shop, topic, payload, gateway);
   return "processed";
 }
@@ -98,8 +140,11 @@ async function handleTopic(db: PrismaClient, shop: string, topic: string, payloa
     }
     case "customers/delete": {
       const id = payload?.admin_graphql_api_id ?? customerGid(payload?.id);
+      const deleted = { deletedInShopify: true, erpCustomerNo: "", linkSource: "", needsMatch: false };
       await db.$transaction([
-        db.mirrorCustomer.updateMany({ where: { shop, shopifyId: id }, data: { deletedInShopify: true, erpCustomerNo: "", linkSource: "", needsMatch: false } }),
+        // A customer the app has not mirrored yet gets a mirror row that says so (an id, nothing else): a
+        // customers/create sent before the deletion and delivered after it must not bring the customer in.
+        db.mirrorCustomer.upsert({ where: { shop_shopifyId: { shop, shopifyId: id } }, create: { shop, shopifyId: id, ...deleted }, update: deleted }),
         db.mirrorAddress.updateMany({ where: { shop, customerShopifyId: id }, data: { erpCustomerNo: "" } }),
       ]);
       return;

@@ -13,3 +13,4 @@ export * as mirror from "../../app/sync/mirror";
 export * as adapters from "../../app/shopify/adapters";
 export * as worker from "../../app/ui/worker.server";
 export * as home from "../../app/ui/home.server";
+export * as webhooks from "../../app/sync/webhooks";
