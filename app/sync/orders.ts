@@ -11,6 +11,7 @@ import { sameAddress } from "./matching/by-bill-to-info";
 import { addressFromMirror, loadMirrors } from "./mirror";
 import { finishRun, startRun, type RunSummary, type RunTrigger } from "./runs";
 import { commit } from "./unit-of-work";
+import { isRedactedOrder } from "./privacy";
 import { WATERMARK_OVERLAP_MS } from "./import";
 import { updatedSinceQuery } from "../shopify/operations";
 
@@ -42,12 +43,20 @@ async function resolve(ctx: SyncContext, order: ShopifyOrder): Promise<Resolutio
   }
   const shopDefault = s.defaultCustomerNo && ctx.erp.has(s.defaultCustomerNo) ? s.defaultCustomerNo : "";
   if (s.customerImport !== "none") {
-    if (order.customer) {
+    // A customer Shopify has deleted (customers/delete came first): its late order must not bring the mirror back or
+    // link it again; the order is resolved like a guest order, by its email and phone.
+    const deleted = order.customer ? (await ctx.db.mirrorCustomer.count({ where: { shop: ctx.shop, shopifyId: order.customer.id, deletedInShopify: true } })) > 0 : false;
+    if (order.customer && !deleted) {
       const no = await resolveCustomer(ctx, order.customer, order.billingAddress);
       if (no) return no;
     } else {
       const m = byEmailPhone(ctx, { customer: guestCustomer(order), purpose: "order" });
-      if (m) return both(m.erpCustomerNo, `Guest order matched ERP customer ${m.erpCustomerNo} by ${m.how}.`);
+      if (m) {
+        if (m.others?.length) {
+          ctx.log.add("ambiguousMatch", `Guest order ${order.name || order.id}: several ERP customers matched by ${m.how}; ${m.erpCustomerNo} (the lowest number) was taken over ${m.others.join(", ")}.`, { erpCustomerNo: m.erpCustomerNo });
+        }
+        return both(m.erpCustomerNo, `Guest order matched ERP customer ${m.erpCustomerNo} by ${m.how}.`);
+      }
     }
   }
   if (shopDefault) {
@@ -97,7 +106,11 @@ function isStaleOrder(order: ShopifyOrder, storedUpdatedAt: Date | null | undefi
 }
 
 /** Store one order with its customers resolved. */
-export async function processOrder(ctx: SyncContext, order: ShopifyOrder): Promise<Resolution> {
+export async function processOrder(ctx: SyncContext, incoming: ShopifyOrder): Promise<Resolution> {
+  // An order whose customer's data was erased (customers/redact), or one the redaction listed, is stored without the
+  // customer's data, as the redaction left the orders it found: a late delivery or a catch-up must not bring it back.
+  const redacted = await isRedactedOrder(ctx.db, ctx.shop, incoming.id, incoming.customer?.id ?? incoming.customerId);
+  const order: ShopifyOrder = redacted ? { ...incoming, email: "", phone: "", customer: null, customerId: null, billingAddress: null, shippingAddress: null } : incoming;
   const existing = await ctx.db.importedOrder.findUnique({ where: { shop_shopifyId: { shop: ctx.shop, shopifyId: order.id } } });
   // Fix (ordering rule, as for customers): a late orders/create carrying the order as it was at creation used to
   // overwrite the newer order the catch-up had stored — its email and addresses, and the customer resolved from them.
@@ -115,6 +128,7 @@ export async function processOrder(ctx: SyncContext, order: ShopifyOrder): Promi
     r = { sellToCustomerNo: existing.sellToCustomerNo, billToCustomerNo: existing.billToCustomerNo, status: "mapped", reason: existing.reason };
   } else {
     r = await resolve(ctx, order);
+    if (redacted && r.status === "needsCustomer") r.reason = "The order's customer had their data erased (customers/redact): pick the customer by hand.";
     if (r.status === "needsCustomer") {
       ctx.log.add("noDefaultCustomer", `Order ${order.name || order.id} needs a customer: ${r.reason}`, { shopifyCustomerId: order.customer?.id });
     }

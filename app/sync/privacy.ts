@@ -28,11 +28,13 @@ function parsed(text: string): unknown {
 }
 
 /** Everything the app stores about one Shopify customer, as a JSON report kept for download in the app. */
-export async function dataRequestReport(db: PrismaClient, shop: string, shopifyCustomerId: string) {
+export async function dataRequestReport(db: PrismaClient, shop: string, shopifyCustomerId: string, scope: { orderIds?: string[] } = {}) {
+  // The customer's orders, and those Shopify lists in orders_requested (a guest order placed with its email).
+  const requested = (scope.orderIds ?? []).filter(Boolean);
   const [mirror, addresses, orders, log, jobs, earlierDataRequests, redactions] = await Promise.all([
     db.mirrorCustomer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: shopifyCustomerId } } }),
     db.mirrorAddress.findMany({ where: { shop, customerShopifyId: shopifyCustomerId }, orderBy: { position: "asc" } }),
-    db.importedOrder.findMany({ where: { shop, shopifyCustomerId } }),
+    db.importedOrder.findMany({ where: { shop, OR: [{ shopifyCustomerId }, ...(requested.length ? [{ shopifyId: { in: requested } }] : [])] }, orderBy: { shopifyId: "asc" } }),
     db.syncLogEntry.findMany({ where: { shop, shopifyCustomerId }, orderBy: { id: "asc" } }),
     // Stored webhook payloads: customers/* and orders/create jobs of this customer are keyed by its gid (webhookJobKey).
     shopifyCustomerId ? db.job.findMany({ where: { shop, key: shopifyCustomerId }, orderBy: { id: "asc" } }) : Promise.resolve([]),
@@ -77,7 +79,7 @@ export async function dataRequestReport(db: PrismaClient, shop: string, shopifyC
       addresses: addresses.length,
       linkedErpCustomer: erp ? 1 : 0,
       orders: orders.length,
-      ordersWithCustomerEmail: ordersWithCustomerEmail.length,
+      ordersWithCustomerEmail: ordersWithCustomerEmail.filter((o) => !orders.some((x) => x.shopifyId === o.shopifyId)).length,
       log: log.length,
       erpCustomerLog: erpCustomerLog.length,
       webhookDeliveries: webhookDeliveries.length,
@@ -90,7 +92,7 @@ export async function dataRequestReport(db: PrismaClient, shop: string, shopifyC
     linkedErpCustomer: erp,
     // The order blocks are stored as JSON text; shown as data.
     orders: orders.map((o) => ({ ...o, sellTo: parsed(o.sellTo), shipTo: parsed(o.shipTo), billTo: parsed(o.billTo) })),
-    ordersWithCustomerEmail: ordersWithCustomerEmail.map((o) => ({ ...o, sellTo: parsed(o.sellTo), shipTo: parsed(o.shipTo), billTo: parsed(o.billTo) })),
+    ordersWithCustomerEmail: ordersWithCustomerEmail.filter((o) => !orders.some((x) => x.shopifyId === o.shopifyId)).map((o) => ({ ...o, sellTo: parsed(o.sellTo), shipTo: parsed(o.shipTo), billTo: parsed(o.billTo) })),
     log,
     erpCustomerLog,
     webhookDeliveries,
@@ -101,35 +103,98 @@ export async function dataRequestReport(db: PrismaClient, shop: string, shopifyC
   return db.dataRequest.create({ data: { shop, shopifyCustomerId, report: JSON.stringify(report, null, 2) } });
 }
 
+/** What a redaction request names besides the customer: Shopify's `orders_to_redact` and the customer's email. */
+export interface RedactionScope {
+  orderIds?: string[];
+  email?: string;
+}
+
+/** " gid gid ": the redaction's order list as stored, so that one id is found with `contains: " gid "`. */
+const idList = (ids: Iterable<string>) => {
+  const list = [...new Set(ids)].filter(Boolean);
+  return list.length ? ` ${list.join(" ")} ` : "";
+};
+
 /**
- * Delete the mirror, its addresses, stored order payloads and log text of one customer and remove the link.
- * The ERP customer (the merchant's own record) stays; the redaction is recorded.
+ * An order payload as the job queue keeps it, without the customer's data (customer, email, phone, addresses, notes,
+ * browser and client details): what the order import needs to store the order with no customer — its id, name,
+ * dates and lines.
  */
-export async function redactCustomer(db: PrismaClient, shop: string, shopifyCustomerId: string) {
+function withoutCustomerData(order: any) {
+  const keep = ["id", "admin_graphql_api_id", "name", "order_number", "created_at", "updated_at", "processed_at", "currency", "total_price", "subtotal_price", "total_tax", "financial_status", "fulfillment_status", "line_items"];
+  const out: Record<string, unknown> = { customer: null };
+  for (const k of keep) if (order && k in order) out[k] = order[k];
+  return out;
+}
+
+/**
+ * Delete the mirror, its addresses, stored order payloads and log text of one customer and remove the link; blank the
+ * customer's data on its orders (its own, those Shopify lists in `orders_to_redact`, and guest orders with its email).
+ * The ERP customer (the merchant's own record) stays; the redaction is recorded with the orders it covered, and a late
+ * delivery about the customer or one of those orders stores nothing of the customer again (app/sync/webhooks.ts,
+ * app/sync/orders.ts). Orders still waiting in the job queue are kept, without the customer's data, so that they are
+ * imported (an order is the merchant's record too).
+ */
+export async function redactCustomer(db: PrismaClient, shop: string, shopifyCustomerId: string, scope: RedactionScope = {}) {
   // An empty id would match every job without a key (scheduled runs) below.
   if (!shopifyCustomerId) throw new Error("The redaction request names no customer");
   const mirror = await db.mirrorCustomer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: shopifyCustomerId } } });
+  const emails = [...new Set([scope.email, mirror?.email].map((e) => (e ?? "").trim()).filter(Boolean).flatMap((e) => [e, e.toLowerCase()]))];
+  const listed = (scope.orderIds ?? []).filter(Boolean);
+  const orderRows = await db.importedOrder.findMany({
+    where: { shop, OR: [{ shopifyCustomerId }, { shopifyId: { in: listed } }, ...(emails.length ? [{ shopifyCustomerId: "", email: { in: emails } }] : [])] },
+    select: { shopifyId: true },
+  });
+  const orderIds = [...new Set([...listed, ...orderRows.map((o) => o.shopifyId)])];
+  const keys = [shopifyCustomerId, ...orderIds];
+  // Jobs waiting to run: a customers/* delivery of the customer has nothing left to do; an order keeps its job,
+  // without the customer's data.
+  const queued = await db.job.findMany({ where: { shop, key: { in: keys }, status: "queued" } });
+  const dropJobs: number[] = [];
+  const keepJobs: Array<{ id: number; payload: string }> = [];
+  for (const j of queued) {
+    let p: any = null;
+    try {
+      p = JSON.parse(j.payload);
+    } catch {
+      // An unreadable payload is dropped with the rest.
+    }
+    if (j.kind === "webhook" && p?.topic === "orders/create") keepJobs.push({ id: j.id, payload: JSON.stringify({ ...p, payload: withoutCustomerData(p.payload) }) });
+    else if (j.kind === "webhook") dropJobs.push(j.id);
+  }
   const results = await db.$transaction([
     db.mirrorAddress.deleteMany({ where: { shop, customerShopifyId: shopifyCustomerId } }),
     db.mirrorCustomer.deleteMany({ where: { shop, shopifyId: shopifyCustomerId } }),
     db.importedOrder.updateMany({
-      where: { shop, shopifyCustomerId },
+      where: { shop, shopifyId: { in: orderIds } },
       data: { email: "", phone: "", sellTo: "{}", shipTo: "{}", billTo: "{}", shopifyCustomerId: "" },
     }),
     db.syncLogEntry.updateMany({ where: { shop, shopifyCustomerId }, data: { message: "(redacted)", shopifyCustomerId: "" } }),
     db.dataRequest.deleteMany({ where: { shop, shopifyCustomerId } }),
-    // Stored webhook payloads: the queue keeps each job's payload (customers/create|update, orders/create of this
-    // customer carry name, email, phone and addresses). Finished and failed jobs go, and so do queued ones, which
-    // would otherwise store the customer again after the redaction.
-    db.job.deleteMany({ where: { shop, key: shopifyCustomerId, status: { not: "running" } } }),
+    // Stored webhook payloads of the customer and its orders: finished and failed jobs go.
+    db.job.deleteMany({ where: { shop, key: { in: keys }, status: { in: ["done", "failed"] } } }),
+    db.job.deleteMany({ where: { id: { in: dropJobs } } }),
+    ...keepJobs.map((j) => db.job.updateMany({ where: { id: j.id, status: "queued" }, data: { payload: j.payload } })),
   ]);
-  const rowsDeleted = results.reduce((n, r) => n + (r as { count: number }).count, 0);
+  const rowsDeleted = results.reduce((n, r) => n + (r as { count: number }).count, 0) - keepJobs.length;
   await db.$transaction([
-    db.redaction.create({ data: { shop, shopifyCustomerId, erpCustomerNo: mirror?.erpCustomerNo ?? "", rowsDeleted } }),
+    db.redaction.create({ data: { shop, shopifyCustomerId, erpCustomerNo: mirror?.erpCustomerNo ?? "", rowsDeleted, orderIds: idList(orderIds) } }),
     // The running job (this redaction, whose payload holds the customer's email and phone) keeps its row, emptied.
     db.job.updateMany({ where: { shop, key: shopifyCustomerId, status: "running" }, data: { payload: "{}" } }),
   ]);
   return { rowsDeleted };
+}
+
+/** Whether a redaction covered this customer (a late delivery about them must store nothing of them). */
+export async function isRedactedCustomer(db: PrismaClient, shop: string, shopifyCustomerId: string | null | undefined) {
+  if (!shopifyCustomerId) return false;
+  return (await db.redaction.count({ where: { shop, shopifyCustomerId } })) > 0;
+}
+
+/** Whether a redaction covered this order, or the order's customer. */
+export async function isRedactedOrder(db: PrismaClient, shop: string, orderId: string, shopifyCustomerId: string | null | undefined) {
+  const or = [{ orderIds: { contains: ` ${orderId} ` } }, ...(shopifyCustomerId ? [{ shopifyCustomerId }] : [])];
+  return (await db.redaction.count({ where: { shop, OR: or } })) > 0;
 }
 
 /** Delete every row of the shop, deliveries waiting in the webhook inbox included. */

@@ -9,7 +9,7 @@ import { loadContext } from "./context";
 import { processPage } from "./import";
 import { processOrder } from "./orders";
 import { finishRun, startRun } from "./runs";
-import { redactCustomer, redactShop, dataRequestReport } from "./privacy";
+import { dataRequestReport, isRedactedCustomer, redactCustomer, redactShop } from "./privacy";
 
 export interface WebhookJob {
   topic: string;
@@ -29,6 +29,12 @@ export function webhookJobKey(topic: string, payload: any): string {
   if (topic === "orders/create") return orderGid(payload?.admin_graphql_api_id ?? payload?.id) || topic;
   if (topic === "shop/redact") return topic;
   return "";
+}
+
+/** Shopify's order lists of the privacy requests (orders_requested, orders_to_redact): numbers, as order gids. */
+function orderIdsOf(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((id) => orderGid(id)).filter((id) => ORDER_GID.test(id));
 }
 
 const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/[1-9]\d{0,19}$/;
@@ -127,7 +133,8 @@ async function handleTopic(db: PrismaClient, shop: string, topic: string, payloa
         // A delivery about a customer Shopify has deleted arrived late (after customers/delete): Shopify never reuses
         // a customer id, so it must not bring the mirror back, link it or create an ERP customer for it.
         const deleted = await db.mirrorCustomer.count({ where: { shop, shopifyId: customer.id, deletedInShopify: true } });
-        if (importing && !deleted) {
+        // Likewise a delivery sent before the customer's data was erased (customers/redact) and delivered after it.
+        if (importing && !deleted && !(await isRedactedCustomer(db, shop, customer.id))) {
           await processPage(ctx, [customer], { purpose: "sync" }, s.customerImport === "withOrderImport");
         }
         failed = (await finishRun(ctx, run.id)).counts.failed;
@@ -140,6 +147,8 @@ async function handleTopic(db: PrismaClient, shop: string, topic: string, payloa
     }
     case "customers/delete": {
       const id = payload?.admin_graphql_api_id ?? customerGid(payload?.id);
+      // Nothing is kept of a redacted customer, not even a row saying it was deleted.
+      if (await isRedactedCustomer(db, shop, id)) return;
       const deleted = { deletedInShopify: true, erpCustomerNo: "", linkSource: "", needsMatch: false };
       await db.$transaction([
         // A customer the app has not mirrored yet gets a mirror row that says so (an id, nothing else): a
@@ -168,10 +177,10 @@ async function handleTopic(db: PrismaClient, shop: string, topic: string, payloa
       await db.session.deleteMany({ where: { shop } });
       return;
     case "customers/data_request":
-      await dataRequestReport(db, shop, customerGid(payload?.customer?.id));
+      await dataRequestReport(db, shop, customerGid(payload?.customer?.id), { orderIds: orderIdsOf(payload?.orders_requested) });
       return;
     case "customers/redact":
-      await redactCustomer(db, shop, customerGid(payload?.customer?.id));
+      await redactCustomer(db, shop, customerGid(payload?.customer?.id), { orderIds: orderIdsOf(payload?.orders_to_redact), email: typeof payload?.customer?.email === "string" ? payload.customer.email : "" });
       return;
     case "shop/redact":
       await redactShop(db, shop);
