@@ -47,6 +47,10 @@ export type WorkerLayout = "process" | "inline" | "later";
  */
 export async function benchWebhooks(o: WebhookBenchOptions = {}) {
   const runs = Number(process.env.BENCH_RUNS ?? 3);
+  // BENCH_WEBHOOK_ERP=100000: the shop's ERP master holds that many customers before each burst (each webhook job
+  // reads the ERP index), to see how job throughput scales with it.
+  const erp = Number(process.env.BENCH_WEBHOOK_ERP ?? 0);
+  if (erp > 0) o = { ...o, erpCustomers: erp };
   const cases: Array<{ name: string; worker: WorkerLayout; concurrency: number }> = [
     { name: "worker in its own process, 50 in flight", worker: "process", concurrency: 50 },
     { name: "worker in its own process, 25 in flight", worker: "process", concurrency: 25 },
@@ -55,7 +59,9 @@ export async function benchWebhooks(o: WebhookBenchOptions = {}) {
     { name: "worker held back (the route alone), 50 in flight", worker: "later", concurrency: 50 },
   ];
   const results = [];
-  for (const c of cases) {
+  // BENCH_WEBHOOK_CASE="own process, 50": only the cases whose name contains it.
+  const only = process.env.BENCH_WEBHOOK_CASE;
+  for (const c of cases.filter((x) => !only || x.name.includes(only))) {
     const bursts: Array<Awaited<ReturnType<typeof burst>>> = [];
     for (let i = 0; i < runs; i++) bursts.push(await burst({ ...o, worker: c.worker, concurrency: c.concurrency }));
     const stat = (f: (b: (typeof bursts)[number]) => number) => {
