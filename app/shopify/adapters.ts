@@ -91,23 +91,58 @@ export function customerFromGraphql(n: any, bulkAddresses?: any[]): ShopifyCusto
   };
 }
 
+/**
+ * The key of an address Shopify sent without an id, by its customer and its position in the list.
+ *
+ * Decision (addresses without id): such an address is kept, not skipped. It is the customer's real address — often
+ * its only or its default one — and the ERP customer is created from it; skipping it would create the customer
+ * without an address, or not at all (noAddress). But nothing can match it to a later version, so its key is only
+ * stable while the list is: the same payload again gives the same keys (nothing changes), and a later list with
+ * Shopify's ids replaces these rows like any removed address. The key names the customer, so two customers' keyless
+ * addresses never share one (the address table's key is per shop), and it is no Shopify gid.
+ */
+export function keylessAddressId(customerId: string, position: number): string {
+  return `noid:${customerId}:${position}`;
+}
+
+/** Whether a stored address id is a keyless key: Shopify does not know it, so it must never be sent as an address id. */
+export function isKeylessAddressId(id: string): boolean {
+  return id === "" || id.startsWith("noid:");
+}
+
+/**
+ * Customers built from a webhook payload: a copy of the customer as it was when Shopify sent it, stamped in whole
+ * seconds (REST). A customer read by GraphQL is what Shopify holds at the time of the read.
+ */
+const deliveredCopies = new WeakSet<ShopifyCustomer>();
+
+/** Whether the customer is a webhook payload's copy (see `deliveredCopies`), not a read of what Shopify has now. */
+export function isDeliveredCopy(c: ShopifyCustomer): boolean {
+  return deliveredCopies.has(c);
+}
+
 /** A customer object of a REST webhook payload (customers/create|update, or the customer block of an order). */
 export function customerFromRest(p: any): ShopifyCustomer {
+  const id = p.admin_graphql_api_id ? String(p.admin_graphql_api_id) : customerGid(p.id);
   const list: any[] | null = Array.isArray(p.addresses) ? p.addresses : null;
-  const addresses = list ? list.map((a) => ({ id: addressGid(a.id), ...restAddress(a) })) : null;
+  const addresses = list ? list.map((a, i) => ({ id: addressGid(a?.id) || keylessAddressId(id, i), ...restAddress(a) })) : null;
   let defaultAddressId: string | null | undefined = undefined;
   if (p.default_address === null) defaultAddressId = null;
-  else if (p.default_address) defaultAddressId = addressGid(p.default_address.id);
-  else if (list) defaultAddressId = addressGid(list.find((a) => a.default)?.id) || null;
+  else if (p.default_address) {
+    // A default address without id is the list's entry flagged `default` (its keyless key), else none is known.
+    defaultAddressId = addressGid(p.default_address.id) || (list && addresses ? addresses[list.findIndex((a) => a?.default)]?.id ?? null : undefined);
+  } else if (list && addresses) defaultAddressId = addresses[list.findIndex((a) => a?.default)]?.id ?? null;
   // A payload that only carries default_address still tells us that address exists: keep it without deleting others.
   let finalAddresses = addresses;
   let complete = Boolean(list);
   if (!list && p.default_address) {
-    finalAddresses = [{ id: addressGid(p.default_address.id), ...restAddress(p.default_address) }];
+    // Without an id it cannot be told apart from the stored ones: it is not added (the stored addresses stay).
+    const defaultId = addressGid(p.default_address.id);
+    finalAddresses = defaultId ? [{ id: defaultId, ...restAddress(p.default_address) }] : [];
     complete = false;
   }
-  return {
-    id: p.admin_graphql_api_id ? String(p.admin_graphql_api_id) : customerGid(p.id),
+  const customer: ShopifyCustomer = {
+    id,
     firstName: clean(p.first_name),
     lastName: clean(p.last_name),
     email: clean(p.email),
@@ -124,6 +159,8 @@ export function customerFromRest(p: any): ShopifyCustomer {
     addressesComplete: complete,
     defaultAddressId,
   };
+  deliveredCopies.add(customer);
+  return customer;
 }
 
 export function orderFromGraphql(n: any): ShopifyOrder {

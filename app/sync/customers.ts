@@ -3,6 +3,8 @@
 // writes are returned as a RecordWork.
 import type { ErpCustomer } from "../erp/fields";
 import { emptyErpCustomer } from "../erp/fields";
+import { isDeliveredCopy } from "../shopify/adapters";
+import { getCustomer } from "../shopify/operations";
 import type { ShopifyCustomer } from "../shopify/types";
 import { levelOf, type LogCode } from "./codes";
 import { companyIso, nextCustomerNo, type LogEntry, type SyncContext } from "./context";
@@ -40,16 +42,69 @@ export function isUnchanged(c: ShopifyCustomer, existing: MirrorWithAddresses | 
 }
 
 /**
+ * A timestamp in ms and the precision it is known to: whole seconds when it has no milliseconds (webhook payloads
+ * always; Shopify's GraphQL DateTime prints seconds too, e.g. "2019-09-07T15:50:00Z"), else milliseconds.
+ */
+function instant(ms: number): { ms: number; unit: 1 | 1000 } {
+  return { ms, unit: ms % 1000 === 0 ? 1000 : 1 };
+}
+
+/**
+ * The incoming version against the mirror's, compared at the precision both have (the coarser one): -1 older,
+ * 0 the same instant as far as both tell, 1 newer; null without a timestamp on either side.
+ */
+export function compareVersions(c: ShopifyCustomer, existing: MirrorWithAddresses | undefined): -1 | 0 | 1 | null {
+  if (!existing?.updatedAt || !c.updatedAt) return null;
+  const parsed = Date.parse(c.updatedAt);
+  if (Number.isNaN(parsed)) return null;
+  const a = instant(parsed);
+  const b = instant(existing.updatedAt.getTime());
+  const unit = Math.max(a.unit, b.unit);
+  const x = Math.floor(a.ms / unit);
+  const y = Math.floor(b.ms / unit);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
  * Shopify delivers webhooks late and out of order: an incoming customer whose `updatedAt` is older than the mirror's
- * is stale. Compared in whole seconds, because webhook payloads carry seconds only while GraphQL may carry
- * milliseconds (the same version must never look older than itself). Without a timestamp on either side nothing
- * is stale.
+ * is stale. Compared at the precision both sides have (see `compareVersions`): webhook payloads carry seconds only
+ * while a mirror may hold milliseconds, and the same version must never look older than itself. Without a timestamp
+ * on either side nothing is stale.
  */
 export function isStale(c: ShopifyCustomer, existing: MirrorWithAddresses | undefined): boolean {
-  if (!existing?.updatedAt || !c.updatedAt) return false;
-  const incoming = Date.parse(c.updatedAt);
-  if (Number.isNaN(incoming)) return false;
-  return Math.floor(incoming / 1000) < Math.floor(existing.updatedAt.getTime() / 1000);
+  return compareVersions(c, existing) === -1;
+}
+
+/**
+ * A webhook's copy of the customer stamped with the same instant as the mirror (to the second) but with other
+ * content: two changes within one second, and the payload cannot tell which is newer (deliveries come in any order).
+ */
+export function isUndecidableTie(c: ShopifyCustomer, existing: MirrorWithAddresses | undefined): boolean {
+  return Boolean(existing) && !existing!.deletedInShopify && isDeliveredCopy(c) && compareVersions(c, existing) === 0 && !sameContent(c, existing!);
+}
+
+/** Why the tie could not be settled, as the log and the job's retry show it. */
+function tieMessage(c: ShopifyCustomer, why: string): string {
+  const second = c.updatedAt ? new Date(Date.parse(c.updatedAt)).toISOString().slice(0, 19).replace("T", " ") : "?";
+  return (
+    `Shopify sent two different versions of the customer changed in the same second (${second} UTC); the app reads ` +
+    `the customer from Shopify to know which is current, and ${why}. The stored data is kept and the delivery is processed again.`
+  );
+}
+
+/**
+ * Settle a tie (see `isUndecidableTie`) with what Shopify holds now: one exact read of the customer, only for a
+ * webhook delivery (a Sync's customers are themselves a read and never come here). Null: Shopify no longer has the
+ * customer (its customers/delete marks the mirror). Throws when Shopify cannot be read, so the job is retried with
+ * the stored data kept. A caller without a gateway gets the delivery back: it is applied as it is (the order it came in).
+ */
+async function currentInShopify(ctx: SyncContext, c: ShopifyCustomer): Promise<ShopifyCustomer | null> {
+  if (!ctx.gateway) return c;
+  try {
+    return await getCustomer(ctx.gateway, c.id);
+  } catch (e) {
+    throw new Error(tieMessage(c, `Shopify could not be read (${(e as Error).message})`));
+  }
 }
 
 function sameContent(c: ShopifyCustomer, existing: MirrorWithAddresses): boolean {
@@ -76,7 +131,20 @@ export async function processCustomer(
   // Fix (ordering rule): an older customers/update delivered after a newer one used to overwrite the mirror and,
   // with shopifyCanUpdateCustomers, the ERP customer with the older data. A stale customer is now ignored; when the
   // caller forces processing (an order's customer, a link to match again) the stored, newer data is used instead.
-  if (existing && isStale(c, existing)) {
+  // Fix (same second): two changes within one second give two payloads with one updated_at (whole seconds); the
+  // older one, delivered last, used to win. Neither payload can tell which is newer, so a customers/create|update
+  // delivery reads the customer from Shopify and applies what Shopify has now. An order's copy of its customer is
+  // not worth a read: the stored data is used (the customer's own customers/update delivery settles it).
+  if (existing && isUndecidableTie(c, existing)) {
+    if (o.purpose === "order") {
+      if (!o.force) return { erpCustomerNo: existing.erpCustomerNo, action: "ignored", work };
+      c = customerFromMirror(existing);
+    } else {
+      const current = await currentInShopify(ctx, c);
+      if (!current) return { erpCustomerNo: existing.erpCustomerNo, action: "ignored", work };
+      c = current;
+    }
+  } else if (existing && isStale(c, existing)) {
     if (!o.force) return { erpCustomerNo: existing.erpCustomerNo, action: "ignored", work };
     c = customerFromMirror(existing);
   }

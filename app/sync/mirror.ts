@@ -1,6 +1,7 @@
 // The mirror: the app's copy of each Shopify customer and its addresses, with the link to an ERP customer.
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { keylessAddressId } from "../shopify/adapters";
 import type { ShopifyAddress, ShopifyCustomer } from "../shopify/types";
 import { LogWriter, type SyncContext } from "./context";
 import { writeOps } from "./unit-of-work";
@@ -83,6 +84,22 @@ export function toDate(s: string | null | undefined): Date | null {
 }
 
 /**
+ * Addresses with keys the mirror can store: one without an id gets its keyless key (see `keylessAddressId`), and an
+ * id listed twice is one address (the first is kept). Two rows with one key would fail the customer's whole write.
+ */
+function keyed(customerId: string, list: ShopifyAddress[]): ShopifyAddress[] {
+  const seen = new Set<string>();
+  const out: ShopifyAddress[] = [];
+  list.forEach((a, i) => {
+    const id = a.id || keylessAddressId(customerId, i);
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push(id === a.id ? a : { ...a, id });
+  });
+  return out;
+}
+
+/**
  * The mirror row and address rows after applying a Shopify customer to what is stored. Addresses: a payload
  * without a list keeps the stored ones; a complete list replaces them; a partial list (an order's customer block
  * with only its default address) updates those it names. Address links are carried over by address id.
@@ -99,12 +116,13 @@ export function nextMirror(
   else defaultAddressId = c.defaultAddressId ?? "";
 
   let list: ShopifyAddress[];
-  if (c.addresses === null) list = oldAddresses.map(addressFromMirror);
+  const incoming = c.addresses === null ? null : keyed(c.id, c.addresses);
+  if (incoming === null) list = oldAddresses.map(addressFromMirror);
   else if (!c.addressesComplete) {
-    const given = new Map(c.addresses.map((a) => [a.id, a]));
+    const given = new Map(incoming.map((a) => [a.id, a]));
     list = oldAddresses.map((a) => given.get(a.shopifyId) ?? addressFromMirror(a));
-    for (const a of c.addresses) if (!oldById.has(a.id)) list.push(a);
-  } else list = c.addresses;
+    for (const a of incoming) if (!oldById.has(a.id)) list.push(a);
+  } else list = incoming;
 
   const addresses: MirrorAddressRow[] = list.map((a, i) => ({
     shop,

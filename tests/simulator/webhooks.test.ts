@@ -95,6 +95,19 @@ describe("webhooks", () => {
     expect(hits).toEqual([]);
   });
 
+  it("stamps customer payloads in whole seconds: two changes within one second give two customers/update payloads with one updated_at, and only a read (customer(id:)) tells the current version", async () => {
+    const id = "gid://shopify/Customer/6101";
+    const at = (ms: string, city: string) => ({ id, firstName: "Ida", updatedAt: `2026-03-01T10:05:00.${ms}Z`, addresses: [{ id: "gid://shopify/MailingAddress/9101", address1: "Storgatan 3", city, countryCodeV2: "SE" }] });
+    sim.setCustomer(SHOP, at("100", "Uppsala"));
+    const older = sim.webhookPayload(SHOP, "customers/update", id);
+    sim.setCustomer(SHOP, at("900", "Kiruna"));
+    const newer = sim.webhookPayload(SHOP, "customers/update", id);
+    expect([older.updated_at, newer.updated_at]).toEqual(["2026-03-01T10:05:00+00:00", "2026-03-01T10:05:00+00:00"]);
+    expect([older.addresses[0].city, newer.addresses[0].city]).toEqual(["Uppsala", "Kiruna"]);
+    const r = await client(sim)(`query($id: ID!) { customer(id: $id) { addressesV2(first: 5) { nodes { city } } } }`, { id });
+    expect(r.body.data.customer.addressesV2.nodes).toEqual([{ city: "Kiruna" }]);
+  });
+
   it("builds order payloads from state; a guest order has no customer key", () => {
     sim.setCustomer(SHOP, { id: "gid://shopify/Customer/1", firstName: "A", defaultEmailAddress: { emailAddress: "a@example.test" } });
     sim.setOrder(SHOP, { id: "gid://shopify/Order/11", name: "#1001", email: "a@example.test", customer: { id: "gid://shopify/Customer/1" }, billingAddress: { firstName: "A", address1: "X 1", city: "Y", countryCodeV2: "SE" } });
