@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { toErpCustomer, type ErpCustomer } from "../erp/fields";
+import { isKeylessAddressId } from "../shopify/adapters";
 import { ShopifyTimeoutError } from "../shopify/errors";
 import type { ShopifyGateway } from "../shopify/gateway";
 import {
@@ -318,7 +319,14 @@ async function pushOne(ctx: SyncContext, erp: ErpCustomer, m: MirrorWithAddresse
     if (!errors.length && addressChanged) {
       const address = addressInput(d);
       if (d.countyNotFound) delete address.provinceCode;
-      errors.push(...(await customerAddressUpsert(gw, m.shopifyId, current?.shopifyId ?? null, address)).userErrors);
+      let addressId = current?.shopifyId ?? null;
+      if (addressId && isKeylessAddressId(addressId)) {
+        // An address stored without Shopify's id (a webhook payload that carried none): Shopify does not know that
+        // key, so the address to update is found in Shopify itself.
+        const fresh = await getCustomer(gw, m.shopifyId);
+        addressId = (fresh && billToAddress({ addresses: fresh.addresses, defaultAddressId: fresh.defaultAddressId })?.id) || null;
+      }
+      errors.push(...(await customerAddressUpsert(gw, m.shopifyId, addressId, address)).userErrors);
     }
   } catch (e) {
     // Fix (timeout after commit): a write that got no answer may have landed. The mirror used to keep the old

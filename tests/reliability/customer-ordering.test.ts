@@ -182,6 +182,27 @@ describe("addresses without an id", () => {
     expect((await erpOf(610)).address).toBe("Stora Torget 2");
   });
 
+  it("an ERP change pushed to Shopify (canUpdateShopifyCustomers) updates the customer's own address, found in Shopify, instead of sending the keyless key", async () => {
+    h.sim.setCustomer(SHOP, seCustomer(613, { city: "Mora" }));
+    await deliver("customers/create", withoutIds(payload("customers/create", 613)));
+    const erp = await erpOf(613);
+    await db().erpCustomer.update({ where: { shop_no: { shop: SHOP, no: erp.no } }, data: { city: "Rättvik" } });
+    const { loadContext } = await import("../../app/sync/context");
+    const { pushLinkedChanges } = await import("../../app/sync/export");
+    await db().shopSettings.update({ where: { shop: SHOP }, data: { canUpdateShopifyCustomers: true, shopifyCanUpdateCustomers: false } });
+    try {
+      const ctx = await loadContext(db(), SHOP, await h.app.service.gatewayFor(SHOP), null);
+      await pushLinkedChanges(ctx);
+      await ctx.log.flush();
+      const inShopify = h.sim.customers(SHOP).find((c: any) => c.id === gid(613))!;
+      expect(inShopify.addresses.map((a: any) => [a.id, a.city])).toEqual([[addressGid(613), "Rättvik"]]);
+      const log = await db().syncLogEntry.findMany({ where: { shop: SHOP, erpCustomerNo: erp.no, runId: null } });
+      expect(log.map((l) => l.code)).toEqual(["updated"]);
+    } finally {
+      await db().shopSettings.update({ where: { shop: SHOP }, data: { canUpdateShopifyCustomers: false, shopifyCanUpdateCustomers: true } });
+    }
+  });
+
   it("two customers, each with an address without id, are both mirrored and created", async () => {
     h.sim.setCustomer(SHOP, seCustomer(611, { city: "Falun" }));
     h.sim.setCustomer(SHOP, seCustomer(612, { city: "Borlänge" }));
