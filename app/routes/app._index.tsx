@@ -104,7 +104,7 @@ export default function Home() {
       </Banner>
     ),
     a.failedJobs > 0 && (
-      <Banner key="jobs" tone="critical">
+      <Banner key="jobs" tone="critical" action={{ content: m.home.seeFailedJobs, url: "/app/log#failed-jobs" }}>
         <p>{fmt(m.home.failedJobs, { count: number(a.failedJobs) })}</p>
       </Banner>
     ),

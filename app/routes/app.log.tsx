@@ -1,8 +1,9 @@
-// The sync log: runs and their entries, filtered by run, level and code, each code explained in a sentence; and
-// the customer data requests Shopify sent, for download.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+// The sync log: runs and their entries, filtered by run, level and code, each code explained in a sentence; the
+// background jobs that failed after all their attempts, each with its error and "Try again"; and the customer data
+// requests Shopify sent, for download.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, Collapsible, DataTable, IndexTable, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
@@ -14,6 +15,7 @@ import { toast } from "../components/toast";
 import { useI18n } from "../i18n";
 import { requireAdmin } from "../ui/admin.server";
 import { LOG_PAGE_SIZE, logData } from "../ui/log.server";
+import { listFailedJobs, retryFailedJob, type FailedJobView, type RetryRefusal } from "../ui/jobs.server";
 import { ListEmptyState } from "../components/ListEmptyState";
 
 const LEVELS = ["info", "warning", "skip", "error"] as const;
@@ -30,8 +32,114 @@ const query = z.object({
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const q = query.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return json({ ...(await logData(shop, q)), ...q, pageSize: LOG_PAGE_SIZE });
+  const [log, failedJobs] = await Promise.all([logData(shop, q), listFailedJobs(shop)]);
+  return json({ ...log, failedJobs, ...q, pageSize: LOG_PAGE_SIZE });
 };
+
+const actionInput = z.discriminatedUnion("intent", [
+  // Digits only: a job id is never 0x1, 1e0 or " 1".
+  z.object({ intent: z.literal("retryJob"), jobId: z.string().regex(/^[1-9]\d{0,9}$/, "jobId must be a job id").transform(Number) }),
+]);
+
+type Result =
+  | { intent: "retryJob"; ok: true; jobId: number }
+  | { intent: "retryJob"; ok: false; jobId: number; reason: RetryRefusal; error: string }
+  | { intent: "invalid"; ok: false; error: string };
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const parsed = actionInput.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return json<Result>({ intent: "invalid", ok: false, error: parsed.error.issues[0]?.message ?? "invalid" }, { status: 400 });
+  const r = await retryFailedJob(shop, parsed.data.jobId);
+  return json<Result>(r.ok ? { intent: "retryJob", ok: true, jobId: r.id } : { intent: "retryJob", ok: false, jobId: parsed.data.jobId, reason: r.reason, error: r.error });
+};
+
+/** The failed background jobs of the shop, newest first, each with its error in full and "Try again". */
+function FailedJobs({ jobs, total }: { jobs: FailedJobView[]; total: number }) {
+  const { m, fmt, dateTime, number } = useI18n();
+  const t = m.log.failedJobs;
+  const fetcher = useFetcher<Result>();
+  const r = fetcher.state === "idle" ? fetcher.data : undefined;
+  useEffect(() => {
+    if (!r) return;
+    if (r.ok && r.intent === "retryJob") toast(fmt(t.retried, { id: r.jobId }));
+    else if (!r.ok) toast(r.intent === "retryJob" ? (t.refused[r.reason] ?? r.error) : r.error, { isError: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [r]);
+  const pending = fetcher.state !== "idle" ? fetcher.formData?.get("jobId")?.toString() : undefined;
+
+  const what = (j: FailedJobView) => (j.kind === "webhook" && j.topic ? fmt(t.webhook, { topic: j.topic }) : (t.kinds[j.kind] ?? j.kind));
+  const about = (j: FailedJobView) => {
+    if (j.customerId) return <Link to={`/app/customers?q=${encodeURIComponent(j.customerId)}`}>{fmt(t.customer, { id: j.customerId })}</Link>;
+    if (j.orderId && j.orderName) return <Link to={`/app/orders?q=${encodeURIComponent(j.orderName)}`}>{fmt(t.order, { id: j.orderName })}</Link>;
+    if (j.orderId) return <Text as="span">{fmt(t.order, { id: j.orderId })}</Text>;
+    return <Text as="span" tone="subdued">—</Text>;
+  };
+
+  return (
+    <div id="failed-jobs" data-testid="failed-jobs">
+      <Card padding="0">
+        <div style={{ padding: "var(--p-space-400)" }}>
+          <BlockStack gap="100">
+            <InlineStack gap="200" blockAlign="center">
+              <Text as="h2" variant="headingMd">{t.title}</Text>
+              {total > 0 && <Badge tone="critical">{fmt(t.total, { total: number(total) })}</Badge>}
+            </InlineStack>
+            <Text as="p" tone="subdued" variant="bodySm">{total > 0 ? t.help : t.none}</Text>
+            {total > jobs.length && <Text as="p" variant="bodySm">{fmt(t.showing, { shown: number(jobs.length), total: number(total) })}</Text>}
+          </BlockStack>
+        </div>
+        {jobs.length > 0 && (
+          <IndexTable
+            resourceName={{ singular: t.job, plural: t.title }}
+            itemCount={jobs.length}
+            selectable={false}
+            headings={[{ title: t.job }, { title: t.about }, { title: t.attempts }, { title: t.failedAt }, { title: t.error }, { title: "" }]}
+          >
+            {jobs.map((j, index) => (
+              <IndexTable.Row id={String(j.id)} key={j.id} position={index}>
+                <IndexTable.Cell>
+                  <BlockStack gap="050">
+                    <Text as="span" fontWeight="semibold">{what(j)}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">{fmt(t.created, { time: dateTime(j.createdAt) })}</Text>
+                  </BlockStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{about(j)}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" numeric>{`${number(j.attempts)} / ${number(j.maxAttempts)}`}</Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Text as="span" variant="bodySm">{dateTime(j.failedAt)}</Text>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <div style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", maxWidth: 560 }} data-testid="failed-job-error" data-job-id={j.id}>
+                    <Text as="span" tone="critical">{j.lastError}</Text>
+                  </div>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  {j.cannotRetry ? (
+                    <div style={{ whiteSpace: "normal", maxWidth: 220 }}>
+                      <Text as="span" tone="subdued" variant="bodySm">{t.refused[j.cannotRetry]}</Text>
+                    </div>
+                  ) : (
+                    <Button
+                      size="slim"
+                      loading={pending === String(j.id)}
+                      disabled={pending !== undefined}
+                      onClick={() => fetcher.submit({ intent: "retryJob", jobId: String(j.id) }, { method: "post" })}
+                    >
+                      {t.tryAgain}
+                    </Button>
+                  )}
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        )}
+      </Card>
+    </div>
+  );
+}
 
 export default function SyncLog() {
   const data = useLoaderData<typeof loader>();
@@ -101,6 +209,7 @@ export default function SyncLog() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <FailedJobs jobs={data.failedJobs.jobs} total={data.failedJobs.total} />
             {run && (
               <Card>
                 <BlockStack gap="200">

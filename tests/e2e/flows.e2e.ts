@@ -1,6 +1,7 @@
 // What a merchant does in the admin UI, checked in the browser and then in the app's database and the Shopify
 // simulator: a sync with live progress and its counts, a manual link that survives the next sync, "Add to
-// Shopify", picking the customer of an order that needs one, and the shop card's validation.
+// Shopify", picking the customer of an order that needs one, the shop card's validation, and a failed background
+// job tried again from the sync log.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Demo } from "../../scripts/demo";
@@ -244,6 +245,44 @@ describe.skipIf(!hasChromium)("admin flows", () => {
     expect(await page.locator("#defaultCustomerNo").inputValue()).toBe(no);
     expect(await page.getByLabel("Sync automatically").inputValue()).toBe("1h");
     expect(await page.getByLabel("Shopify can update customers", { exact: true }).isChecked()).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test("a failed background job is shown on the sync log with its error, and Try again runs it again", async () => {
+    await newPage();
+    // A customers/update the queue gave up on (as after 8 failed attempts), its delivery kept to be tried again.
+    const customer = demo.sim.customers(shop())[0];
+    const numericId = customer.id.replace(/^.*\//, "");
+    const error = "1 record(s) could not be saved; the webhook is processed again (SQLITE_BUSY: the ERP database was locked by another writer for longer than 10 s)";
+    const failed = await db().job.create({
+      data: {
+        shop: shop(), kind: "webhook", key: customer.id, status: "failed", attempts: 8, maxAttempts: 8, lastError: error, finishedAt: new Date(),
+        payload: JSON.stringify({ topic: "customers/update", payload: demo.sim.webhookPayload(shop(), "customers/update", customer.id), webhookId: `e2e-failed-${Date.now()}` }),
+      },
+    });
+
+    // Home says so and links to the card.
+    await open(page, demo, "/app");
+    await page.getByText(/background jobs failed after all retries/).waitFor();
+    await page.getByRole("link", { name: "See failed jobs" }).click();
+    const card = page.getByTestId("failed-jobs");
+    await card.waitFor();
+    await expect.poll(() => page.evaluate(() => location.pathname + location.hash), WAIT).toBe("/app/log#failed-jobs");
+    await card.getByRole("heading", { name: "Failed background jobs" }).waitFor();
+    const row = card.locator("tr", { has: page.locator(`[data-job-id="${failed.id}"]`) });
+    await row.getByText("Webhook customers/update", { exact: true }).waitFor();
+    await row.getByText(error, { exact: true }).waitFor();
+    expect(await row.getByRole("link", { name: `Customer ${numericId}` }).getAttribute("href")).toBe(`/app/customers?q=${numericId}`);
+    expect(await row.innerText()).toContain("8 / 8");
+    await screenshot(page, "flow-failed-jobs");
+
+    await row.getByRole("button", { name: "Try again" }).click();
+    await expect.poll(() => toasts(page).allInnerTexts(), WAIT).toContain(`Job ${failed.id} is back in the queue.`);
+    // The app's worker runs it again; the row leaves the card.
+    await expect.poll(async () => (await db().job.findUniqueOrThrow({ where: { id: failed.id } })).status, WAIT).toBe("done");
+    expect(await db().job.findUniqueOrThrow({ where: { id: failed.id } })).toMatchObject({ attempts: 1, lastError: "" });
+    await expect.poll(() => row.count(), WAIT).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -5,6 +5,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Demo } from "../../scripts/demo";
 import { hasChromium, launch, open, screenshot, startApp, watch } from "./support";
 
+const FAILED_JOB_ERROR = "Shopify did not answer after 5 attempts (503 Service Unavailable)";
+
 describe.skipIf(!hasChromium)("admin pages", () => {
   let demo: Demo;
   let browser: Browser;
@@ -15,6 +17,10 @@ describe.skipIf(!hasChromium)("admin pages", () => {
     demo = await startApp("pages");
     ({ browser, context } = await launch());
     someErpNo = (await demo.prisma.erpCustomer.findFirst({ where: { shop: demo.shop }, orderBy: { no: "asc" } }))!.no;
+    // A background job that failed, for the sync log's card and Home's banner (kept failed: its kind has no handler).
+    await demo.prisma.job.create({
+      data: { shop: demo.shop, kind: "externalRun", key: `external:${demo.shop}`, payload: JSON.stringify({ label: "Sync customers" }), status: "failed", attempts: 1, maxAttempts: 1, lastError: FAILED_JOB_ERROR, finishedAt: new Date() },
+    });
   });
 
   afterAll(async () => {
@@ -66,6 +72,22 @@ describe.skipIf(!hasChromium)("admin pages", () => {
       await page.close();
     });
   }
+
+  test.each([
+    ["en", "Failed background jobs", "Run from the command line", "See failed jobs"],
+    ["sv", "Misslyckade bakgrundsjobb", "Körning från kommandoraden", "Visa misslyckade jobb"],
+  ])("the sync log lists failed background jobs with their error (%s)", async (locale, title, kind, homeAction) => {
+    const { page, problems } = await fresh();
+    await open(page, demo, "/app", locale);
+    await page.getByRole("link", { name: homeAction }).waitFor();
+    await open(page, demo, "/app/log", locale);
+    const card = page.getByTestId("failed-jobs");
+    await card.getByRole("heading", { name: title }).waitFor();
+    const row = card.locator("tr", { hasText: kind });
+    await row.getByText(FAILED_JOB_ERROR, { exact: true }).waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 
   test("the Swedish admin gets Swedish text, Polaris' own texts included", async () => {
     const { page, problems } = await fresh();

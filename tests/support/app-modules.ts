@@ -14,3 +14,4 @@ export * as adapters from "../../app/shopify/adapters";
 export * as worker from "../../app/ui/worker.server";
 export * as home from "../../app/ui/home.server";
 export * as webhooks from "../../app/sync/webhooks";
+export * as jobs from "../../app/ui/jobs.server";
