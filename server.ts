@@ -13,6 +13,8 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 import morgan from "morgan";
+import Database from "better-sqlite3";
+import { databaseUrl } from "./app/db-url";
 import { EnvError, env } from "./app/env.server";
 import { uiEnv } from "./app/ui/env.server";
 
@@ -39,6 +41,21 @@ for (const name of ["WEBHOOK_MAX_BYTES", "WEBHOOK_MAX_INFLIGHT_BYTES"]) {
   if (v !== undefined && v !== "" && !/^[1-9]\d*$/.test(v)) fail(`${name} must be a number of bytes (for example 10485760), not "${v}".`);
 }
 const host = process.env.HOST || undefined;
+
+// The database before anything listens: a missing folder or file, or one never migrated, is told in one line (the
+// app would otherwise answer pages and fail on the first session lookup).
+{
+  const file = databaseUrl().replace(/^file:/, "");
+  let tables: number;
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    tables = (db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('Session', 'Job', 'ShopSettings')`).get() as { n: number }).n;
+    db.close();
+  } catch (e) {
+    fail(`Cannot open the app's database ${file} (DATABASE_URL): ${(e as Error)?.message ?? e}. Create it with npx prisma migrate deploy.`);
+  }
+  if (tables < 3) fail(`The app's database ${file} has not been migrated: run npx prisma migrate deploy with the same DATABASE_URL.`);
+}
 
 const buildFile = path.resolve(ROOT, process.env.UI_BUILD_DIR || "build", "server", "index.js");
 if (!existsSync(buildFile)) fail(`No production build at ${path.relative(process.cwd(), buildFile)}: run npm run build first.`);
@@ -72,7 +89,7 @@ server.once("error", (e: NodeJS.ErrnoException) =>
 server.listen(port, host, () => {
   const address = server.address();
   const shown = typeof address === "object" && address ? address.port : port;
-  console.log(`Customer sync app listening on http://${host ?? "localhost"}:${shown}`);
+  console.log(`Customer sync app listening on http://${host ?? "localhost"}:${shown}${host ? "" : " (every interface)"}`);
 });
 
 // On SIGTERM or Ctrl+C: stop taking connections and leave once open requests are answered (at most 10 s). The job

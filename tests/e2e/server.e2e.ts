@@ -344,6 +344,28 @@ describe("the app server (server.ts)", () => {
       expect(r.stdout).not.toMatch(/listening/);
     });
 
+    it("with a database whose folder does not exist, or one never migrated: exit code 1, the file named in one line, nothing listening", async () => {
+      const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+      const { tmpdir } = await import("node:os");
+      const dir = mkdtempSync(path.join(tmpdir(), "server-db-"));
+      try {
+        const missing = path.join(dir, "no-such-folder", "app.sqlite");
+        const empty = path.join(dir, "empty.sqlite");
+        writeFileSync(empty, "");
+        for (const [file, said] of [[missing, /Cannot open the app's database/], [empty, /has not been migrated: run npx prisma migrate deploy/]] as const) {
+          const r = await runToExit({ DATABASE_URL: `file:${file}` });
+          expect(r.code, JSON.stringify(r)).toBe(1);
+          expect(r.stderr).toMatch(said);
+          expect(r.stderr).toContain(file);
+          expect(r.stderr.trim().split("\n")).toHaveLength(1);
+          noStackTrace(r.stderr + r.stdout);
+          expect(r.stdout).not.toMatch(/listening/);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it("with a PORT that is not a port number: exit code 1, no stack trace", async () => {
       const r = await runToExit({ PORT: "70000" });
       expect(r.code, JSON.stringify(r)).toBe(1);
