@@ -84,6 +84,8 @@
   };
   const toast = {
     show(message, opts) {
+      // Every toast shown, also after it is gone (a test on a loaded machine may look after its 5 seconds).
+      (window.__toastHistory = window.__toastHistory || []).push(message);
       const el = document.createElement("div");
       el.className = "stub-toast" + (opts && opts.isError ? " stub-toast-error" : "");
       el.setAttribute("role", "status");

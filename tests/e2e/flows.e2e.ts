@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Demo } from "../../scripts/demo";
-import { hasChromium, launch, open, screenshot, startApp, toasts, watch } from "./support";
+import { hasChromium, launch, open, screenshot, startApp, toasts, toastHistory, watch } from "./support";
 
 // Generous: the machines are shared and a background sync competes with the page for the same SQLite connection.
 const WAIT = { timeout: 30_000, interval: 100 };
@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)("admin flows", () => {
     expect(run.skipped).toBe(skippedCustomers.length);
 
     // The toast and the last runs table show the same numbers.
-    await expect.poll(() => toasts(page).allInnerTexts(), WAIT).toContain(`Sync finished: ${run.created} created, ${run.updated} updated, ${run.skipped} skipped`);
+    await expect.poll(() => toastHistory(page), WAIT).toContain(`Sync finished: ${run.created} created, ${run.updated} updated, ${run.skipped} skipped`);
     const cells = page.locator(".Polaris-DataTable__TableRow").first().locator("td, th");
     await expect.poll(async () => (await cells.allInnerTexts()).slice(3, 10).map((s) => s.trim()), WAIT).toEqual(
       [run.read, run.created, run.updated, run.linked, run.exported, run.skipped, run.failed].map(String),

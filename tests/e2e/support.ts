@@ -84,6 +84,11 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** Every App Bridge toast text this page has shown, including those already gone. */
+export function toastHistory(page: Page): Promise<string[]> {
+  return page.evaluate(() => ((window as unknown as { __toastHistory?: string[] }).__toastHistory ?? []).slice());
+}
+
 /** The App Bridge toast texts shown so far (the stand-in draws them in #stub-toasts). */
 export function toasts(page: Page) {
   return page.locator("#stub-toasts .stub-toast");
