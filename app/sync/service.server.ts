@@ -5,7 +5,7 @@ import prisma from "../db.server";
 import shopify from "../shopify.server";
 import { FinalJobError, JobQueue, enqueue, jobRow, tryShopLock, type EnqueueInput, type JobHandler } from "../jobs/queue";
 import { ShopifyAuthError } from "../shopify/errors";
-import { ShopifyGateway, adminTransport } from "../shopify/gateway";
+import { ShopifyGateway, adminTransport, type GraphqlTransport } from "../shopify/gateway";
 import { addCustomersToShopify, sendInvites } from "./export";
 import { syncCustomers, type SyncOptions } from "./import";
 import { importOrders, assignOrderCustomer } from "./orders";
@@ -16,23 +16,44 @@ import type { RunSummary, RunTrigger } from "./runs";
 
 /** A gateway on the shop's offline session; a missing or revoked session is `authRequired`. */
 export async function gatewayFor(shop: string): Promise<ShopifyGateway> {
+  return new ShopifyGateway(await transportFor(shop));
+}
+
+/** The Admin API transport on the shop's offline session (a token Shopify refuses is dropped, see below). */
+async function transportFor(shop: string): Promise<GraphqlTransport> {
   try {
     const { admin } = await shopify.unauthenticated.admin(shop);
     const transport = adminTransport(admin);
-    return new ShopifyGateway(async (query, variables) => {
+    return async (query, variables) => {
       try {
         return await transport(query, variables);
       } catch (e) {
         if (e instanceof ShopifyAuthError) await forgetRefusedToken(shop);
         throw e;
       }
-    });
+    };
   } catch (e) {
     if ((e as Error)?.name === "SessionNotFoundError" || /session/i.test((e as Error)?.message ?? "")) {
       throw new ShopifyAuthError(`The app has no valid access to ${shop}`);
     }
     throw e;
   }
+}
+
+/**
+ * A gateway that reads the shop's offline session only when it first sends a request: a webhook job has one at hand
+ * for the rare case it needs Shopify (two versions of a customer within one second) without loading the session and
+ * building the Admin API client for every delivery. A missing or revoked session fails that first request.
+ */
+export function lazyGatewayFor(shop: string): ShopifyGateway {
+  let real: Promise<GraphqlTransport> | null = null;
+  return new ShopifyGateway(async (query, variables) => {
+    real ??= transportFor(shop).catch((e) => {
+      real = null;
+      throw e;
+    });
+    return (await real)(query, variables);
+  });
 }
 
 /**
@@ -85,7 +106,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   webhook: async (job: Job, payload: WebhookJob) => {
     let outcome: Awaited<ReturnType<typeof handleWebhook>>;
     try {
-      outcome = await handleWebhook(prisma, job.shop, payload, () => gatewayFor(job.shop));
+      outcome = await handleWebhook(prisma, job.shop, payload, async () => lazyGatewayFor(job.shop));
     } catch (e) {
       // A redaction request that cannot be carried out keeps nothing of what it asked to erase.
       if (e instanceof FinalJobError && payload.topic === "customers/redact") await prisma.job.updateMany({ where: { id: job.id }, data: { payload: "{}" } });
