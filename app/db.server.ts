@@ -150,7 +150,9 @@ function serialised(factory: any): any {
  * attempt is repeated on a timer, so this process never sleeps inside SQLite. The work runs synchronously between
  * BEGIN and COMMIT: nothing else of this process runs in between, and a failure rolls back only this work.
  */
-const directConnections = new Map<string, { db: Database.Database; ino: number }>();
+const directConnections = new Map<string, { db: Database.Database; ino: number; checkedAt: number }>();
+/** How often a cached connection's file is checked for having been replaced (a stat call). */
+const FILE_CHECK_MS = 1000;
 
 /** The direct connection to a database file (opened on first use, kept open until `closeDirectConnections`). */
 export function directConnection(url: string, init?: (db: Database.Database) => void): Database.Database {
@@ -159,7 +161,12 @@ export function directConnection(url: string, init?: (db: Database.Database) => 
   if (cached) {
     // A file deleted or replaced while the app runs (a restored backup) is opened again: writes to the old one,
     // kept alive by the open connection, would be invisible to every other process.
-    if (sameFile(file, cached.ino)) return cached.db;
+    const now = Date.now();
+    if (now - cached.checkedAt < FILE_CHECK_MS) return cached.db;
+    if (sameFile(file, cached.ino)) {
+      cached.checkedAt = now;
+      return cached.db;
+    }
     cached.db.close();
     directConnections.delete(url);
   }
@@ -176,7 +183,7 @@ export function directConnection(url: string, init?: (db: Database.Database) => 
     db.close();
     throw e;
   }
-  directConnections.set(url, { db, ino: fileId(file) });
+  directConnections.set(url, { db, ino: fileId(file), checkedAt: Date.now() });
   return db;
 }
 

@@ -4,7 +4,8 @@
 import { randomUUID } from "node:crypto";
 import type { Job, Prisma, PrismaClient } from "@prisma/client";
 
-export type JobHandler = (job: Job, payload: any) => Promise<void>;
+/** A job's work. It may return what the job's payload becomes once it is done (less than it needed to run). */
+export type JobHandler = (job: Job, payload: any) => Promise<void | { donePayload?: string }>;
 
 export interface EnqueueInput {
   shop: string;
@@ -126,8 +127,9 @@ export class JobQueue {
     // its own included), which is not an error of the job and must not escape from the worker.
     try {
       if (!handler) throw new Error(`No handler for jobs of kind "${job.kind}"`);
-      await handler(job, JSON.parse(job.payload));
-      await this.db.job.updateMany({ where: { id: job.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null, lastError: "" } });
+      const result = await handler(job, JSON.parse(job.payload));
+      const donePayload = result && typeof result.donePayload === "string" ? { payload: result.donePayload } : {};
+      await this.db.job.updateMany({ where: { id: job.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null, lastError: "", ...donePayload } });
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
       // A job whose error says a retry cannot help (the shop's access is gone) fails at once.

@@ -121,12 +121,10 @@ export const jobHandlers: Record<string, JobHandler> = {
       ]);
       return;
     }
+    await prisma.webhookReceipt.updateMany({ where: { webhookId: payload.webhookId }, data: { status: outcome === "processed" ? "processed" : "skipped", processedAt: new Date() } });
     // The delivery's payload (a customer's name, email, phone and addresses) is kept only until its work is done: the
     // mirror and the ERP customer hold what the app keeps. A failed job keeps it, to be retried.
-    await prisma.$transaction([
-      prisma.webhookReceipt.updateMany({ where: { webhookId: payload.webhookId }, data: { status: outcome === "processed" ? "processed" : "skipped", processedAt: new Date() } }),
-      prisma.job.updateMany({ where: { id: job.id }, data: { payload: JSON.stringify({ topic: payload.topic, webhookId: payload.webhookId }) } }),
-    ]);
+    return { donePayload: JSON.stringify({ topic: payload.topic, webhookId: payload.webhookId }) };
   },
   syncCustomers: async (job: Job, payload: { trigger?: RunTrigger }) => {
     // Without access to the shop a retry cannot help: the run is logged as authRequired, the shop is flagged (the

@@ -107,9 +107,15 @@ function readNodeBody(req: IncomingMessage, limit: number, held: { bytes: number
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("end", () => resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8")));
+    let ended = false;
+    req.once("end", () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+    });
     req.once("error", reject);
-    // A body read whole is resolved at 'end' first; a connection closed before then is a sender gone away.
-    req.once("close", () => reject(new SenderGone()));
+    // A connection closed before the body's end is a sender gone away (every request closes after its end).
+    req.once("close", () => {
+      if (!ended) reject(new SenderGone());
+    });
   });
 }

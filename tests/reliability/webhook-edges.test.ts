@@ -191,6 +191,8 @@ describe("the inbox file", () => {
       rmSync(inboxFile() + s, { force: true });
     copyFileSync(inboxFile() + ".bak", inboxFile());
     rmSync(inboxFile() + ".bak");
+    // The app looks at the file again at most a second after it last did (a stat call, not one per delivery).
+    await new Promise((r) => setTimeout(r, 1100));
     release = holdWriteLock();
     const second = delivery(9011);
     try {
