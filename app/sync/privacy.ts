@@ -27,6 +27,14 @@ function parsed(text: string): unknown {
   }
 }
 
+/** The customer's orders and those Shopify lists (any number: read in chunks), by order id. */
+async function reportOrders(db: PrismaClient, shop: string, shopifyCustomerId: string, requested: string[]) {
+  const own = await db.importedOrder.findMany({ where: { shop, shopifyCustomerId } });
+  const listed = (await inChunks(requested, (part) => db.importedOrder.findMany({ where: { shop, shopifyId: { in: part } } }))).flat();
+  const byId = new Map([...own, ...listed].map((o) => [o.shopifyId, o]));
+  return [...byId.values()].sort((a, b) => (a.shopifyId < b.shopifyId ? -1 : a.shopifyId > b.shopifyId ? 1 : 0));
+}
+
 /** Everything the app stores about one Shopify customer, as a JSON report kept for download in the app. */
 export async function dataRequestReport(db: PrismaClient, shop: string, shopifyCustomerId: string, scope: { orderIds?: string[] } = {}) {
   // The customer's orders, and those Shopify lists in orders_requested (a guest order placed with its email).
@@ -34,7 +42,7 @@ export async function dataRequestReport(db: PrismaClient, shop: string, shopifyC
   const [mirror, addresses, orders, log, jobs, earlierDataRequests, redactions] = await Promise.all([
     db.mirrorCustomer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: shopifyCustomerId } } }),
     db.mirrorAddress.findMany({ where: { shop, customerShopifyId: shopifyCustomerId }, orderBy: { position: "asc" } }),
-    db.importedOrder.findMany({ where: { shop, OR: [{ shopifyCustomerId }, ...(requested.length ? [{ shopifyId: { in: requested } }] : [])] }, orderBy: { shopifyId: "asc" } }),
+    reportOrders(db, shop, shopifyCustomerId, requested),
     db.syncLogEntry.findMany({ where: { shop, shopifyCustomerId }, orderBy: { id: "asc" } }),
     // Stored webhook payloads: customers/* and orders/create jobs of this customer are keyed by its gid (webhookJobKey).
     shopifyCustomerId ? db.job.findMany({ where: { shop, key: shopifyCustomerId }, orderBy: { id: "asc" } }) : Promise.resolve([]),
@@ -48,7 +56,7 @@ export async function dataRequestReport(db: PrismaClient, shop: string, shopifyC
     erpNo ? db.exportAttempt.findMany({ where: { shop, erpCustomerNo: erpNo } }) : Promise.resolve([]),
     erpNo ? db.syncLogEntry.findMany({ where: { shop, erpCustomerNo: erpNo, shopifyCustomerId: "" }, orderBy: { id: "asc" } }) : Promise.resolve([]),
     // Guest orders only: an order of another Shopify customer with the same address is that customer's data.
-    email ? db.importedOrder.findMany({ where: { shop, shopifyCustomerId: "", email: { in: [...new Set([email, email.toLowerCase()])] } } }) : Promise.resolve([]),
+    guestOrderIds(db, shop, lowerEmails(email)).then((ids) => inChunks(ids, (part) => db.importedOrder.findMany({ where: { shop, shopifyId: { in: part } } }))).then((parts) => parts.flat()),
   ]);
   const webhookIds = jobs.map((j) => (parsed(j.payload) as { webhookId?: unknown })?.webhookId).filter((id): id is string => typeof id === "string");
   const receipts = webhookIds.length ? await db.webhookReceipt.findMany({ where: { shop, webhookId: { in: webhookIds } } }) : [];
@@ -109,6 +117,58 @@ export interface RedactionScope {
   email?: string;
 }
 
+/** At most this many ids in one statement (SQLite's parameter limit, as Prisma applies it, is 999). */
+const IN_CHUNK = 500;
+function chunks<T>(xs: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += IN_CHUNK) out.push(xs.slice(i, i + IN_CHUNK));
+  return out;
+}
+async function inChunks<T, R>(xs: T[], f: (part: T[]) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const part of chunks(xs)) out.push(await f(part));
+  return out;
+}
+
+/** The customer's email addresses, lower-cased (matching ignores case, so the redaction does too). */
+function lowerEmails(...candidates: Array<string | null | undefined>): string[] {
+  return [...new Set(candidates.map((e) => (e ?? "").trim().toLowerCase()).filter(Boolean))];
+}
+
+/** Stored guest orders (no customer account) placed with one of these email addresses, in any case. */
+async function guestOrderIds(db: PrismaClient, shop: string, emails: string[]): Promise<string[]> {
+  if (!emails.length) return [];
+  const rows = await db.$queryRawUnsafe<Array<{ shopifyId: string }>>(
+    `SELECT "shopifyId" FROM "ImportedOrder" WHERE "shop" = ? AND "shopifyCustomerId" = '' AND lower(trim("email")) IN (${emails.map(() => "?").join(", ")})`,
+    shop,
+    ...emails,
+  );
+  return rows.map((r) => r.shopifyId);
+}
+
+/** Waiting or failed orders/create jobs of guest orders placed with one of these email addresses. */
+async function guestOrderJobs(db: PrismaClient, shop: string, emails: string[]) {
+  const out: Array<{ id: number; status: string; orderId: string; job: Awaited<ReturnType<PrismaClient["job"]["findMany"]>>[number] }> = [];
+  for (const email of emails) {
+    // `contains` (SQLite's LIKE, which ignores ASCII case) narrows; the parsed payload decides.
+    const rows = await db.job.findMany({ where: { shop, kind: "webhook", status: { in: ["queued", "failed"] }, key: { startsWith: "gid://shopify/Order/" }, payload: { contains: email } } });
+    for (const j of rows) {
+      let p: any = null;
+      try {
+        p = JSON.parse(j.payload);
+      } catch {
+        continue;
+      }
+      const order = p?.payload;
+      if (p?.topic !== "orders/create" || order?.customer?.id || order?.customer?.admin_graphql_api_id) continue;
+      const orderEmails = lowerEmails(order?.email, order?.contact_email);
+      if (!orderEmails.includes(email) || out.some((o) => o.id === j.id)) continue;
+      out.push({ id: j.id, status: j.status, orderId: j.key, job: j });
+    }
+  }
+  return out;
+}
+
 /** " gid gid ": the redaction's order list as stored, so that one id is found with `contains: " gid "`. */
 const idList = (ids: Iterable<string>) => {
   const list = [...new Set(ids)].filter(Boolean);
@@ -139,18 +199,19 @@ export async function redactCustomer(db: PrismaClient, shop: string, shopifyCust
   // An empty id would match every job without a key (scheduled runs) below.
   if (!shopifyCustomerId) throw new Error("The redaction request names no customer");
   const mirror = await db.mirrorCustomer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: shopifyCustomerId } } });
-  const emails = [...new Set([scope.email, mirror?.email].map((e) => (e ?? "").trim()).filter(Boolean).flatMap((e) => [e, e.toLowerCase()]))];
+  const emails = lowerEmails(scope.email, mirror?.email);
   const listed = (scope.orderIds ?? []).filter(Boolean);
-  const orderRows = await db.importedOrder.findMany({
-    where: { shop, OR: [{ shopifyCustomerId }, { shopifyId: { in: listed } }, ...(emails.length ? [{ shopifyCustomerId: "", email: { in: emails } }] : [])] },
-    select: { shopifyId: true },
-  });
-  const orderIds = [...new Set([...listed, ...orderRows.map((o) => o.shopifyId)])];
+  const own = await db.importedOrder.findMany({ where: { shop, shopifyCustomerId }, select: { shopifyId: true } });
+  const guest = await guestOrderIds(db, shop, emails);
+  // Jobs not yet done of guest orders placed with the customer's email (keyed by their order, not the customer).
+  const guestJobs = await guestOrderJobs(db, shop, emails);
+  const orderIds = [...new Set([...listed, ...own.map((o) => o.shopifyId), ...guest, ...guestJobs.map((j) => j.orderId)])].filter(Boolean);
   const keys = [shopifyCustomerId, ...orderIds];
   // Jobs waiting to run: a customers/* delivery of the customer has nothing left to do; an order keeps its job,
   // without the customer's data.
-  const queued = await db.job.findMany({ where: { shop, key: { in: keys }, status: "queued" } });
-  const dropJobs: number[] = [];
+  const queued = [...(await inChunks(keys, (part) => db.job.findMany({ where: { shop, key: { in: part }, status: "queued" } }))).flat()];
+  for (const j of guestJobs) if (j.status === "queued" && !queued.some((q) => q.id === j.id)) queued.push(j.job);
+  const dropJobs: number[] = guestJobs.filter((j) => j.status === "failed").map((j) => j.id);
   const keepJobs: Array<{ id: number; payload: string }> = [];
   for (const j of queued) {
     let p: any = null;
@@ -162,18 +223,22 @@ export async function redactCustomer(db: PrismaClient, shop: string, shopifyCust
     if (j.kind === "webhook" && p?.topic === "orders/create") keepJobs.push({ id: j.id, payload: JSON.stringify({ ...p, payload: withoutCustomerData(p.payload) }) });
     else if (j.kind === "webhook") dropJobs.push(j.id);
   }
+  // Statements take at most IN_CHUNK ids each (SQLite's limit on a statement's parameters; a customer may have
+  // thousands of orders).
   const results = await db.$transaction([
     db.mirrorAddress.deleteMany({ where: { shop, customerShopifyId: shopifyCustomerId } }),
     db.mirrorCustomer.deleteMany({ where: { shop, shopifyId: shopifyCustomerId } }),
-    db.importedOrder.updateMany({
-      where: { shop, shopifyId: { in: orderIds } },
-      data: { email: "", phone: "", sellTo: "{}", shipTo: "{}", billTo: "{}", shopifyCustomerId: "" },
-    }),
+    ...chunks(orderIds).map((part) =>
+      db.importedOrder.updateMany({
+        where: { shop, shopifyId: { in: part } },
+        data: { email: "", phone: "", sellTo: "{}", shipTo: "{}", billTo: "{}", shopifyCustomerId: "" },
+      }),
+    ),
     db.syncLogEntry.updateMany({ where: { shop, shopifyCustomerId }, data: { message: "(redacted)", shopifyCustomerId: "" } }),
     db.dataRequest.deleteMany({ where: { shop, shopifyCustomerId } }),
     // Stored webhook payloads of the customer and its orders: finished and failed jobs go.
-    db.job.deleteMany({ where: { shop, key: { in: keys }, status: { in: ["done", "failed"] } } }),
-    db.job.deleteMany({ where: { id: { in: dropJobs } } }),
+    ...chunks(keys).map((part) => db.job.deleteMany({ where: { shop, key: { in: part }, status: { in: ["done", "failed"] } } })),
+    ...chunks(dropJobs).map((part) => db.job.deleteMany({ where: { id: { in: part } } })),
     ...keepJobs.map((j) => db.job.updateMany({ where: { id: j.id, status: "queued" }, data: { payload: j.payload } })),
   ]);
   const rowsDeleted = results.reduce((n, r) => n + (r as { count: number }).count, 0) - keepJobs.length;

@@ -108,8 +108,11 @@ export const jobHandlers: Record<string, JobHandler> = {
     try {
       outcome = await handleWebhook(prisma, job.shop, payload, async () => lazyGatewayFor(job.shop));
     } catch (e) {
-      // A redaction request that cannot be carried out keeps nothing of what it asked to erase.
-      if (e instanceof FinalJobError && payload.topic === "customers/redact") await prisma.job.updateMany({ where: { id: job.id }, data: { payload: "{}" } });
+      // A redaction request that cannot be carried out (at once, or after its last attempt) keeps nothing of what it
+      // asked to erase.
+      if (payload.topic === "customers/redact" && (e instanceof FinalJobError || job.attempts >= job.maxAttempts)) {
+        await prisma.job.updateMany({ where: { id: job.id }, data: { payload: "{}" } });
+      }
       throw e;
     }
     if (outcome === "shopGone") {

@@ -20,13 +20,13 @@ export interface WebhookJob {
 /** The queue key: jobs for one Shopify customer never run concurrently. */
 export function webhookJobKey(topic: string, payload: any): string {
   if (topic.startsWith("customers/") && topic !== "customers/data_request" && topic !== "customers/redact") {
-    return payload?.admin_graphql_api_id ?? customerGid(payload?.id);
+    return customerIdOf(payload);
   }
-  if (topic === "orders/create" && payload?.customer) return payload.customer.admin_graphql_api_id ?? customerGid(payload.customer.id);
+  if (topic === "orders/create" && payload?.customer && customerIdOf(payload.customer)) return customerIdOf(payload.customer);
   if (topic === "customers/redact" || topic === "customers/data_request") return customerGid(payload?.customer?.id);
   // A guest order works on the ERP master too (matching, the order's customer), and shop/redact deletes it: both take
   // the shop's turn like every keyed job, instead of running beside a Sync.
-  if (topic === "orders/create") return orderGid(payload?.admin_graphql_api_id ?? payload?.id) || topic;
+  if (topic === "orders/create") return orderGid(payload?.admin_graphql_api_id || payload?.id) || topic;
   if (topic === "shop/redact") return topic;
   return "";
 }
@@ -52,7 +52,7 @@ export function payloadProblem(topic: string, payload: any): string | null {
     case "customers/delete":
       return CUSTOMER_GID.test(customerIdOf(payload)) ? null : "it names no valid customer id";
     case "orders/create":
-      if (!ORDER_GID.test(orderGid(payload?.admin_graphql_api_id ?? payload?.id))) return "it names no valid order id";
+      if (!ORDER_GID.test(orderGid(payload?.admin_graphql_api_id || payload?.id))) return "it names no valid order id";
       // A customer block without an id names no customer (a guest order); one with an id must be a valid one.
       if (payload?.customer && (payload.customer.id != null || payload.customer.admin_graphql_api_id != null) && !CUSTOMER_GID.test(customerIdOf(payload.customer))) {
         return "its customer has no valid id";

@@ -2,7 +2,7 @@
 // customer's guest orders and Shopify's order lists (orders_to_redact, orders_requested), an order waiting in the
 // queue when the redaction comes, and late orders of a deleted customer. Every table of the shop is searched for the
 // customer's data (the ERP customer, the merchant's own record, excepted).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHarness, type Harness } from "../support/app-harness";
 import { drain, gid, post, removeDb, seCustomer, seedShop, signedWebhook, tableCounts } from "./support";
 
@@ -177,5 +177,74 @@ describe("guest orders", () => {
     const warnings = await db().syncLogEntry.findMany({ where: { shop: SHOP, code: "ambiguousMatch" } });
     expect(warnings.map((w) => [w.level, w.erpCustomerNo])).toEqual([["warning", "E1"]]);
     expect(warnings[0].message).toMatch(/#7001.*E1.*E2/);
+  });
+});
+
+describe("redactions of any size, and guest orders however they are spelled or wherever they wait", () => {
+  const SHOP = "late-size.myshopify.com";
+  beforeAll(() => seedShop(h, SHOP));
+
+  it("a customer with 1,200 stored orders and an orders_to_redact of 10,000 ids is redacted (statements stay under SQLite's parameter limit)", async () => {
+    const c = seCustomer(901, { email: "many.orders@example.test" });
+    h.sim.setCustomer(SHOP, c);
+    await deliver(SHOP, "customers/create", h.sim.webhookPayload(SHOP, "customers/create", gid(901)));
+    await db().importedOrder.createMany({
+      data: Array.from({ length: 1200 }, (_, i) => ({ shop: SHOP, shopifyId: `gid://shopify/Order/${500000 + i}`, name: `#${i}`, email: "many.orders@example.test", shopifyCustomerId: gid(901), billTo: JSON.stringify({ city: "Mångaby" }) })),
+    });
+    const listed = Array.from({ length: 10_000 }, (_, i) => 500000 + i);
+    await deliver(SHOP, "customers/redact", { shop_domain: SHOP, customer: { id: 901, email: "many.orders@example.test" }, orders_to_redact: listed });
+    expect(await db().job.count({ where: { shop: SHOP, status: "failed" } })).toBe(0);
+    expect(await rowsContaining(SHOP, "many.orders")).toEqual({});
+    expect(await rowsContaining(SHOP, "Mångaby")).toEqual({});
+    expect(await db().redaction.count({ where: { shop: SHOP, shopifyCustomerId: gid(901) } })).toBe(1);
+
+    // The data report of as many listed orders is made too.
+    await deliver(SHOP, "customers/data_request", { shop_domain: SHOP, customer: { id: 901 }, orders_requested: listed, data_request: { id: 9 } });
+    const report = JSON.parse((await db().dataRequest.findFirstOrThrow({ where: { shop: SHOP, shopifyCustomerId: gid(901) } })).report);
+    expect(report.orders).toHaveLength(1200);
+  });
+
+  it("a stored guest order whose email differs in case, and guest orders waiting in the queue or failed with the customer's email, keep nothing of the customer", async () => {
+    const c = seCustomer(902, { email: "ulla.case@example.test" });
+    h.sim.setCustomer(SHOP, c);
+    await deliver(SHOP, "customers/create", h.sim.webhookPayload(SHOP, "customers/create", gid(902)));
+    const guest = (id: string) => ({ ...orderOf(c, id, false), email: "Ulla.Case@Example.TEST" });
+    h.sim.setOrder(SHOP, guest("gid://shopify/Order/9021"));
+    h.sim.setOrder(SHOP, guest("gid://shopify/Order/9022"));
+    h.sim.setOrder(SHOP, guest("gid://shopify/Order/9023"));
+    await deliver(SHOP, "orders/create", h.sim.webhookPayload(SHOP, "orders/create", "gid://shopify/Order/9021"));
+    // 9022 waits in its retry backoff; 9023 failed for good.
+    for (const id of ["9022", "9023"]) expect(await post(signedWebhook(h.webhookUrl, SHOP, "orders/create", h.sim.webhookPayload(SHOP, "orders/create", `gid://shopify/Order/${id}`)))).toBe(200);
+    await db().job.updateMany({ where: { shop: SHOP, key: "gid://shopify/Order/9022" }, data: { runAt: new Date(Date.now() + 60_000), attempts: 1 } });
+    await db().job.updateMany({ where: { shop: SHOP, key: "gid://shopify/Order/9023" }, data: { status: "failed", attempts: 8, lastError: "database is locked" } });
+    expect(await rowsContaining(SHOP, "Ulla.Case")).not.toEqual({});
+
+    expect(await post(signedWebhook(h.webhookUrl, SHOP, "customers/redact", { shop_domain: SHOP, customer: { id: 902, email: "ulla.case@example.test" }, orders_to_redact: [] }))).toBe(200);
+    await h.app.service.jobQueue().drain();
+    for (const needle of ["Ulla.Case", "ulla.case"]) expect(await rowsContaining(SHOP, needle)).toEqual({});
+    expect(await order(SHOP, "gid://shopify/Order/9021")).toMatchObject({ email: "", billTo: "{}" });
+    // The waiting order is still imported, without the customer's data; the failed one is gone.
+    await db().job.updateMany({ where: { shop: SHOP, key: "gid://shopify/Order/9022" }, data: { runAt: new Date() } });
+    await drain(h);
+    expect(await order(SHOP, "gid://shopify/Order/9022")).toMatchObject({ email: "", billTo: "{}" });
+    expect(await db().job.count({ where: { shop: SHOP, key: "gid://shopify/Order/9023" } })).toBe(0);
+    expect(await rowsContaining(SHOP, "Ulla.Case")).toEqual({});
+  });
+
+  it("a redaction that fails on its last attempt keeps nothing of what it asked to erase", async () => {
+    expect(await post(signedWebhook(h.webhookUrl, SHOP, "customers/redact", { shop_domain: SHOP, customer: { id: 903, email: "last.try@example.test", phone: "+46700000903" }, orders_to_redact: [] }))).toBe(200);
+    const job = await db().job.findFirstOrThrow({ where: { shop: SHOP, key: gid(903) } });
+    // Its last attempt, and the database refuses the redaction's writes.
+    await db().job.update({ where: { id: job.id }, data: { attempts: job.maxAttempts - 1 } });
+    await db().$executeRawUnsafe(`CREATE TRIGGER refuse_redaction BEFORE INSERT ON "Redaction" BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    try {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+      await h.app.service.jobQueue().drain();
+      errors.mockRestore();
+    } finally {
+      await db().$executeRawUnsafe(`DROP TRIGGER refuse_redaction`);
+    }
+    expect(await db().job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "failed", payload: "{}" });
+    expect(await rowsContaining(SHOP, "last.try")).toEqual({});
   });
 });
