@@ -404,6 +404,7 @@ export const en = {
         alreadyQueued: "The same work is already waiting or running in the queue.",
         noHandler: "The command line ran this; run it there again.",
         noPayload: "This job keeps nothing to run again (a failed redaction request keeps nothing of what it asked to erase).",
+        invalidPayload: "The delivery names no valid Shopify id; it would fail the same way again.",
       } as Record<string, string>,
     },
   },

@@ -405,6 +405,7 @@ export const sv: Messages = {
         alreadyQueued: "Samma arbete väntar redan eller körs i kön.",
         noHandler: "Kommandoraden körde detta; kör det där igen.",
         noPayload: "Jobbet har inget kvar att köra igen (en misslyckad begäran om radering behåller inget av det den bad om att radera).",
+        invalidPayload: "Leveransen anger inget giltigt Shopify-id; den skulle misslyckas på samma sätt igen.",
       },
     },
   },

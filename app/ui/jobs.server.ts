@@ -3,6 +3,7 @@
 import type { Job } from "@prisma/client";
 import prisma from "../db.server";
 import { jobHandlers } from "../sync/service.server";
+import { payloadProblem } from "../sync/webhooks";
 
 export const FAILED_JOBS_SHOWN = 25;
 
@@ -19,7 +20,7 @@ function parsePayload(raw: string): Record<string, unknown> {
 }
 
 /** Why a failed job cannot be run again, or null. */
-export type CannotRetry = "noHandler" | "noPayload";
+export type CannotRetry = "noHandler" | "noPayload" | "invalidPayload";
 
 function cannotRetry(job: Pick<Job, "kind" | "payload">): CannotRetry | null {
   // A turn taken by the command line (`externalRun`) is no queue work: it is run again where it was started.
@@ -28,6 +29,8 @@ function cannotRetry(job: Pick<Job, "kind" | "payload">): CannotRetry | null {
     // A redaction request that failed keeps nothing of what it asked to erase ("{}"): there is no delivery to run.
     const p = parsePayload(job.payload);
     if (typeof p.topic !== "string" || !p.topic || !("payload" in p)) return "noPayload";
+    // A delivery that names no valid Shopify id fails the same way every time.
+    if (payloadProblem(p.topic, p.payload)) return "invalidPayload";
   }
   return null;
 }
@@ -81,6 +84,7 @@ const REFUSALS: Record<RetryRefusal, (id: number) => string> = {
   alreadyQueued: (id) => `The same work as job ${id} is already waiting or running in the queue.`,
   noHandler: (id) => `Job ${id} was not run by the queue (the command line ran it); run it there again.`,
   noPayload: (id) => `Job ${id} keeps nothing to run again (a failed redaction request keeps nothing of what it asked to erase).`,
+  invalidPayload: (id) => `Job ${id} is a delivery that names no valid Shopify id; it would fail the same way again.`,
 };
 
 const refuse = (id: number, reason: RetryRefusal): RetryResult => ({ ok: false, reason, error: REFUSALS[reason](id) });

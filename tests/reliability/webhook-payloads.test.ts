@@ -52,6 +52,16 @@ describe("a payload that names no valid Shopify id", () => {
     });
   }
 
+  it("on the sync log such a job is listed with its error and cannot be tried again (it would fail the same way)", async () => {
+    const { jobs } = await h.app.jobs.listFailedJobs(SHOP, { take: 100 });
+    const invalid = jobs.filter((j) => /cannot be processed/.test(j.lastError));
+    expect(invalid.length).toBe(cases.length);
+    for (const j of invalid) expect(j.cannotRetry).toBe("invalidPayload");
+    const r = await h.app.jobs.retryFailedJob(SHOP, invalid[0].id);
+    expect(r).toMatchObject({ ok: false, reason: "invalidPayload" });
+    expect(await db().job.findUniqueOrThrow({ where: { id: invalid[0].id } })).toMatchObject({ status: "failed", attempts: 1 });
+  });
+
   it("customers/redact without a customer id fails once and keeps nothing of what it asked to erase", async () => {
     await deliver(SHOP, "customers/redact", { shop_domain: SHOP, customer: { email: "erase.me@example.test", phone: "+46701112233" }, orders_to_redact: [] });
     const job = await db().job.findFirstOrThrow({ where: { shop: SHOP }, orderBy: { id: "desc" } });
