@@ -28,6 +28,17 @@ export function jobRow(j: EnqueueInput) {
   };
 }
 
+/**
+ * A failed attempt's error as the sync log's failed jobs show it. Prisma's errors start with the statement's source
+ * location and code excerpt (file paths, line numbers) and end with what the database said: that last line is kept.
+ */
+export function jobErrorText(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  if (!/^PrismaClient/.test((e as Error)?.name ?? (e as object)?.constructor?.name ?? "")) return message;
+  const lines = message.split("\n").map((l) => l.trim()).filter(Boolean);
+  return lines.length > 1 ? `Database: ${lines[lines.length - 1]}` : message;
+}
+
 /** An error after which the job is not tried again (it ends failed with this message). */
 export class FinalJobError extends Error {
   readonly retry = false;
@@ -131,7 +142,7 @@ export class JobQueue {
       const donePayload = result && typeof result.donePayload === "string" ? { payload: result.donePayload } : {};
       await this.db.job.updateMany({ where: { id: job.id }, data: { status: "done", finishedAt: new Date(), lockedAt: null, lastError: "", ...donePayload } });
     } catch (e) {
-      const message = (e as Error)?.message ?? String(e);
+      const message = jobErrorText(e);
       // A job whose error says a retry cannot help (the shop's access is gone) fails at once.
       const final = job.attempts >= job.maxAttempts || (e as { retry?: boolean })?.retry === false;
       this.o.onFailure?.(job, message, final);

@@ -235,3 +235,30 @@ describe("a job whose row disappears while it runs", () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+describe("the error a failed job keeps", () => {
+  it("a database error keeps what the database said, not Prisma's source excerpt with file paths", async () => {
+    await db().$executeRawUnsafe(`CREATE TRIGGER refuse_erp BEFORE INSERT ON "ErpCustomer" BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    try {
+      const handlers: Record<string, JobHandler> = {
+        write: async () => {
+          await db().erpCustomer.create({ data: { shop: SHOP, no: "Q1", name: "Q" } });
+        },
+      };
+      const job = await enqueue(db(), { shop: SHOP, kind: "write", maxAttempts: 1 });
+      await new JobQueue(db(), handlers).drain();
+      const failed = await db().job.findUniqueOrThrow({ where: { id: job.id } });
+      expect(failed.status).toBe("failed");
+      expect(failed.lastError).toMatch(/^Database: \S/);
+      expect(failed.lastError).not.toMatch(/\n|\.ts:|invocation/);
+    } finally {
+      await db().$executeRawUnsafe(`DROP TRIGGER refuse_erp`);
+    }
+  });
+
+  it("any other error keeps its message as it is", async () => {
+    const job = await enqueue(db(), { shop: SHOP, kind: "boom", maxAttempts: 1 });
+    await new JobQueue(db(), { boom: async () => { throw new Error("Shopify did not answer after 5 attempts"); } }).drain();
+    expect((await db().job.findUniqueOrThrow({ where: { id: job.id } })).lastError).toBe("Shopify did not answer after 5 attempts");
+  });
+});
