@@ -105,11 +105,16 @@ export async function retryFailedJob(shop: string, id: number): Promise<RetryRes
     job.kind === "syncCustomers" || job.kind === "importOrders"
       ? { shop, kind: job.kind }
       : { shop, kind: job.kind, key: job.key, payload: job.payload };
-  if (await prisma.job.count({ where: { ...same, status: { in: ["queued", "running"] } } })) return refuse(id, "alreadyQueued");
-  const { count } = await prisma.job.updateMany({
-    where: { id, shop, status: "failed" },
-    data: { status: "queued", attempts: 0, runAt: new Date(), lastError: "", finishedAt: null, lockedAt: null, lockedBy: "" },
+  // The check and the write in one transaction (it holds the database's write lock), so that two clicks on two
+  // failed Syncs of the shop at the same moment queue one.
+  const outcome = await prisma.$transaction(async (tx) => {
+    if (await tx.job.count({ where: { ...same, status: { in: ["queued", "running"] } } })) return "alreadyQueued" as const;
+    const { count } = await tx.job.updateMany({
+      where: { id, shop, status: "failed" },
+      data: { status: "queued", attempts: 0, runAt: new Date(), lastError: "", finishedAt: null, lockedAt: null, lockedBy: "" },
+    });
+    return count === 1 ? ("ok" as const) : ("notFailed" as const);
   });
-  if (count !== 1) return refuse(id, "notFailed");
+  if (outcome !== "ok") return refuse(id, outcome);
   return { ok: true, id, kind: job.kind };
 }

@@ -186,6 +186,18 @@ describe("Try again", () => {
     expect(await row(otherJob.id)).toMatchObject({ status: "done", attempts: 1, lastError: "" });
     expect((await jobs().listFailedJobs(OTHER)).total).toBe(0);
   });
+
+  it("two failed Syncs of one shop tried again at the same moment: one is queued, the other is refused as already waiting", async () => {
+    const failed = await Promise.all(
+      [1, 2].map(() => db().job.create({ data: { shop: OTHER, kind: "syncCustomers", key: `sync:${OTHER}`, payload: JSON.stringify({ trigger: "schedule" }), status: "failed", attempts: 1, maxAttempts: 1, lastError: "x", finishedAt: new Date() } })),
+    );
+    const results = await Promise.all(failed.map((j) => jobs().retryFailedJob(OTHER, j.id)));
+    expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
+    expect(results.find((r) => !r.ok)).toMatchObject({ reason: "alreadyQueued" });
+    expect(await db().job.count({ where: { shop: OTHER, kind: "syncCustomers", status: "queued" } })).toBe(1);
+    await drain(h);
+    await db().job.deleteMany({ where: { id: { in: failed.map((j) => j.id) } } });
+  });
 });
 
 describe("a failed redaction request", () => {
