@@ -3,7 +3,7 @@
 // as the embedded app calls it: a fetch carrying the shop's session token (App Bridge adds `Authorization: Bearer`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/app-harness";
-import { addressGid, drain, gid, post, removeDb, seCustomer, seedShop, signedWebhook } from "./support";
+import { addressGid, customerWithOrder, deliverAndDrain, gid, removeDb, seCustomer, seedShop } from "./support";
 
 const SHOP = "reliability-data-request.myshopify.com";
 const OTHER = "reliability-data-request-other.myshopify.com";
@@ -19,18 +19,8 @@ const carl = {
 };
 const dora = seCustomer(402, { first: "Dora", last: "Grannström", email: "dora.granne@example.test" });
 
-async function deliver(shop: string, topic: string, payload: unknown) {
-  expect(await post(signedWebhook(h.webhookUrl, shop, topic, payload))).toBe(200);
-  await drain(h);
-}
+const deliver = (shop: string, topic: string, payload: unknown) => deliverAndDrain(h, shop, topic, payload);
 
-async function customerWithOrder(shop: string, customer: any, orderId: string) {
-  h.sim.setCustomer(shop, customer);
-  await deliver(shop, "customers/create", h.sim.webhookPayload(shop, "customers/create", customer.id));
-  const a = customer.addresses[0];
-  h.sim.setOrder(shop, { id: orderId, email: customer.defaultEmailAddress?.emailAddress, phone: customer.defaultPhoneNumber?.phoneNumber, customer: { id: customer.id }, billingAddress: { ...a, id: undefined }, shippingAddress: { ...a, id: undefined } });
-  await deliver(shop, "orders/create", h.sim.webhookPayload(shop, "orders/create", orderId));
-}
 
 /** The download as the app's fetch makes it: GET /app/data-requests/:id with the shop's session token. */
 async function download(shop: string | null, id: string): Promise<Response> {
@@ -55,8 +45,8 @@ beforeAll(async () => {
   ({ loader } = await import("../../app/routes/app.data-requests.$id"));
   for (const shop of [SHOP, OTHER]) {
     await seedShop(h, shop);
-    await customerWithOrder(shop, carl, "gid://shopify/Order/8401");
-    await customerWithOrder(shop, dora, "gid://shopify/Order/8402");
+    await customerWithOrder(h, shop, carl, "gid://shopify/Order/8401");
+    await customerWithOrder(h, shop, dora, "gid://shopify/Order/8402");
   }
   erpNo = (await db().mirrorCustomer.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: gid(401) } } })).erpCustomerNo;
   expect(erpNo).not.toBe("");

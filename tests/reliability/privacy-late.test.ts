@@ -4,7 +4,7 @@
 // customer's data (the ERP customer, the merchant's own record, excepted).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHarness, type Harness } from "../support/app-harness";
-import { drain, gid, post, removeDb, seCustomer, seedShop, signedWebhook, tableCounts } from "./support";
+import { deliverAndDrain, drain, gid, post, removeDb, seCustomer, seedShop, signedWebhook, tableCounts } from "./support";
 
 let h: Harness;
 const db = () => h.app.prisma;
@@ -16,12 +16,7 @@ afterAll(async () => {
   removeDb(h);
 });
 
-async function deliver(shop: string, topic: string, payload: unknown) {
-  const w = signedWebhook(h.webhookUrl, shop, topic, payload);
-  expect(await post(w)).toBe(200);
-  await drain(h);
-  return w;
-}
+const deliver = (shop: string, topic: string, payload: unknown) => deliverAndDrain(h, shop, topic, payload);
 
 /** Tables of the shop whose rows contain `needle`, with how many rows. */
 async function rowsContaining(shop: string, needle: string, skip: string[] = ["ErpCustomer"]) {

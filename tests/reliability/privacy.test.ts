@@ -3,7 +3,7 @@
 // must stay untouched.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/app-harness";
-import { addressGid, drain, gid, post, removeDb, seCustomer, seedShop, signedWebhook, tableCounts } from "./support";
+import { addressGid, customerWithOrder, deliverAndDrain, drain, gid, post, removeDb, seCustomer, seedShop, signedWebhook, tableCounts } from "./support";
 
 const SHOP = "reliability-privacy.myshopify.com";
 const OTHER = "reliability-privacy-other.myshopify.com";
@@ -21,19 +21,8 @@ const anna = {
 };
 const ANNA_TRACES = ["anna.sekretess@example.test", "Sekretessdóttir", "Hemligvägen", "Sommarstugan", "701234567"];
 
-async function deliver(shop: string, topic: string, payload: unknown) {
-  expect(await post(signedWebhook(h.webhookUrl, shop, topic, payload))).toBe(200);
-  await drain(h);
-}
+const deliver = (shop: string, topic: string, payload: unknown) => deliverAndDrain(h, shop, topic, payload);
 
-/** A customer created by webhook (mirror, addresses, ERP customer, log), then an order of theirs by webhook. */
-async function customerWithOrder(shop: string, customer: any, orderId: string) {
-  h.sim.setCustomer(shop, customer);
-  await deliver(shop, "customers/create", h.sim.webhookPayload(shop, "customers/create", customer.id));
-  const a = customer.addresses[0];
-  h.sim.setOrder(shop, { id: orderId, email: customer.defaultEmailAddress?.emailAddress, phone: customer.defaultPhoneNumber?.phoneNumber, customer: { id: customer.id }, billingAddress: { ...a, id: undefined }, shippingAddress: { ...a, id: undefined } });
-  await deliver(shop, "orders/create", h.sim.webhookPayload(shop, "orders/create", orderId));
-}
 
 /** Every row of every table as text, per table (for "no trace left" checks). */
 async function dump(): Promise<Record<string, string>> {
@@ -47,8 +36,8 @@ beforeAll(async () => {
   h = await startHarness({ name: "reliability-privacy" });
   for (const shop of [SHOP, OTHER]) {
     await seedShop(h, shop);
-    await customerWithOrder(shop, anna, "gid://shopify/Order/7301");
-    await customerWithOrder(shop, seCustomer(302, { first: "Bo", last: "Granne", email: "bo.granne@example.test" }), "gid://shopify/Order/7302");
+    await customerWithOrder(h, shop, anna, "gid://shopify/Order/7301");
+    await customerWithOrder(h, shop, seCustomer(302, { first: "Bo", last: "Granne", email: "bo.granne@example.test" }), "gid://shopify/Order/7302");
     // Reference data and an export that has not landed yet, so that every table of the shop has rows.
     await db().exportAttempt.create({ data: { shop, erpCustomerNo: "C90002", email: "bo.granne@example.test" } });
     await db().countrySetup.create({ data: { shop, countryCode: "SE", customerTemplateCode: "RETAIL" } });

@@ -105,3 +105,21 @@ export function removeDb(h: Harness | undefined) {
   if (!h) return;
   removeDatabase(h.dbFile);
 }
+
+/** POST a signed delivery through the app's webhook path, expect 200, and run the queue until it is done. */
+export async function deliverAndDrain(h: Harness, shop: string, topic: string, payload: unknown): Promise<SignedWebhook> {
+  const w = signedWebhook(h.webhookUrl, shop, topic, payload);
+  const status = await post(w);
+  if (status !== 200) throw new Error(`The ${topic} delivery was answered ${status}, not 200`);
+  await drain(h);
+  return w;
+}
+
+/** A customer created by webhook (mirror, addresses, ERP customer, log), then an order of theirs by webhook. */
+export async function customerWithOrder(h: Harness, shop: string, customer: any, orderId: string) {
+  h.sim.setCustomer(shop, customer);
+  await deliverAndDrain(h, shop, "customers/create", h.sim.webhookPayload(shop, "customers/create", customer.id));
+  const a = customer.addresses[0];
+  h.sim.setOrder(shop, { id: orderId, email: customer.defaultEmailAddress?.emailAddress, phone: customer.defaultPhoneNumber?.phoneNumber, customer: { id: customer.id }, billingAddress: { ...a, id: undefined }, shippingAddress: { ...a, id: undefined } });
+  await deliverAndDrain(h, shop, "orders/create", h.sim.webhookPayload(shop, "orders/create", orderId));
+}

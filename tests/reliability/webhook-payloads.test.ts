@@ -2,7 +2,7 @@
 // is kept of a delivery once it is processed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/app-harness";
-import { drain, gid, post, removeDb, seCustomer, seedShop, signedWebhook, tableCounts } from "./support";
+import { deliverAndDrain, gid, removeDb, seCustomer, seedShop, tableCounts } from "./support";
 
 let h: Harness;
 const db = () => h.app.prisma;
@@ -14,12 +14,7 @@ afterAll(async () => {
   removeDb(h);
 });
 
-async function deliver(shop: string, topic: string, payload: unknown) {
-  const w = signedWebhook(h.webhookUrl, shop, topic, payload);
-  expect(await post(w)).toBe(200);
-  await drain(h);
-  return w;
-}
+const deliver = (shop: string, topic: string, payload: unknown) => deliverAndDrain(h, shop, topic, payload);
 
 describe("a payload that names no valid Shopify id", () => {
   const SHOP = "payloads-invalid.myshopify.com";
